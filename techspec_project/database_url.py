@@ -1,0 +1,25 @@
+"""Turn a DATABASE_URL into Django's DATABASES entry, including Unix-socket forms."""
+
+from __future__ import annotations
+
+from urllib.parse import unquote
+
+import environ
+
+
+def database_config(url: str) -> dict:
+    """Parse `url` with django-environ and normalise the socket-directory forms.
+
+    libpq accepts a socket directory either as `?host=/path` or as a
+    percent-encoded host (`postgresql://user@%2Fpath/db`); django-environ leaves
+    the first in OPTIONS and the second encoded, and Django wants it in HOST.
+    """
+    config = environ.Env.db_url_config(url)
+    options = config.setdefault("OPTIONS", {})
+    if "host" in options:
+        config["HOST"] = options.pop("host")
+    if "port" in options:
+        config["PORT"] = options.pop("port")
+    if isinstance(config.get("HOST"), str) and config["HOST"].startswith("%2F"):
+        config["HOST"] = unquote(config["HOST"])
+    return config

@@ -1,0 +1,11 @@
+"""Test settings: the real PostgreSQL, made faster without faking anything."""
+
+from techspec_project.settings import *  # noqa: F403
+from techspec_project.settings import INSTALLED_APPS, MIDDLEWARE
+
+# Hashing cost is not what the tests are about.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# The debug toolbar is a development aid, never part of what tests exercise.
+INSTALLED_APPS = [app for app in INSTALLED_APPS if app != "debug_toolbar"]
+MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("debug_toolbar.")]

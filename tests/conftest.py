@@ -1,0 +1,72 @@
+"""Fixtures shared by the suite: factories, and scratch databases for migration tests."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import psycopg
+import pytest
+from psycopg import sql
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _server_conninfo(settings_dict: dict, dbname: str) -> str:
+    """A libpq URL for `dbname` on the server the suite runs against."""
+    user = quote(settings_dict.get("USER") or "postgres")
+    password = settings_dict.get("PASSWORD") or ""
+    auth = f"{user}:{quote(password)}" if password else user
+    host = settings_dict.get("HOST") or ""
+    port = settings_dict.get("PORT") or ""
+    if host.startswith("/"):
+        url = f"postgresql://{auth}@/{dbname}?host={host}"
+        return f"{url}&port={port}" if port else url
+    return f"postgresql://{auth}@{host or 'localhost'}{':' + str(port) if port else ''}/{dbname}"
+
+
+@dataclass
+class ScratchDatabase:
+    """An empty database on the suite's server, for running `manage.py` against."""
+
+    name: str
+    url: str
+
+    def connect(self) -> psycopg.Connection:
+        return psycopg.connect(self.url, autocommit=True)
+
+    def manage(self, *args: str, mode: str = "bootstrap", check: bool = False) -> subprocess.CompletedProcess:
+        env = {
+            **os.environ,
+            "DATABASE_URL": self.url,
+            "DESIGN_BRIDGE_MODE": mode,
+            "DJANGO_SETTINGS_MODULE": "techspec_project.settings",
+        }
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        )
+        if check and result.returncode != 0:
+            raise AssertionError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+        return result
+
+
+@pytest.fixture
+def scratch_database(django_db_blocker):
+    """Create an empty database next to the test database and drop it afterwards."""
+    from django.db import connection
+
+    name = f"techspec_scratch_{uuid.uuid4().hex[:12]}"
+    admin_url = _server_conninfo(connection.settings_dict, "postgres")
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield ScratchDatabase(name=name, url=_server_conninfo(connection.settings_dict, name))
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
