@@ -19,7 +19,7 @@ def database_config(url: str) -> dict:
     if "host" in options:
         config["HOST"] = options.pop("host")
     if "port" in options:
-        config["PORT"] = options.pop("port")
+        config["PORT"] = int(options.pop("port"))
     if isinstance(config.get("HOST"), str) and config["HOST"].startswith("%2F"):
         config["HOST"] = unquote(config["HOST"])
     return config
