@@ -1,0 +1,33 @@
+"""Visibility rule shared by every selector: staff (owner_id None) see all, others their own."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db.models import QuerySet
+
+from sessions_app.errors import SessionNotFound, as_uuid
+from sessions_app.models import TechSpecSession
+
+
+def visible_sessions(owner_id=None) -> QuerySet[TechSpecSession]:
+    """Sessions the caller may see; a malformed owner id sees nothing."""
+    sessions = TechSpecSession.objects.all()
+    if owner_id is None:
+        return sessions
+    try:
+        owner = owner_id if isinstance(owner_id, uuid.UUID) else uuid.UUID(str(owner_id))
+    except (TypeError, ValueError, AttributeError):
+        return sessions.none()
+    return sessions.filter(user_id=owner)
+
+
+def visible_session_id(session_id, owner_id=None) -> uuid.UUID:
+    """The id of a session the caller may see (one query), else SessionNotFound.
+
+    Another user's session raises exactly like a missing one, so its existence never leaks.
+    """
+    pk = as_uuid(session_id, SessionNotFound)
+    if not visible_sessions(owner_id).filter(pk=pk).exists():
+        raise SessionNotFound(session_id)
+    return pk

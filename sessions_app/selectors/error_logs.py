@@ -1,0 +1,22 @@
+"""Reads of the agent's error log."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from sessions_app.models import AgentErrorLog
+from sessions_app.selectors._common import visible_sessions
+
+
+def error_log_list(*, owner_id=None, session_id=None, node=None, error_type=None,
+                   recovered: bool | None = None) -> QuerySet[AgentErrorLog]:
+    """Errors newest first, filtered; an owner sees only the errors of their sessions.
+
+    A session_id the caller cannot see filters to nothing (a list, not a lookup).
+    """
+    errors = AgentErrorLog.objects.all()
+    if owner_id is not None:
+        errors = errors.filter(session__in=visible_sessions(owner_id).values("pk"))
+    filters = {"session_id": session_id, "node": node, "error_type": error_type, "recovered": recovered}
+    errors = errors.filter(**{name: value for name, value in filters.items() if value is not None})
+    return errors.order_by("-created_at", "-id")

@@ -1,0 +1,14 @@
+"""Reads of research items."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from sessions_app.models import TechResearch
+from sessions_app.selectors._common import visible_session_id
+
+
+def research_list(*, session_id, owner_id=None) -> QuerySet[TechResearch]:
+    """A session's research items, oldest first (one query to check the session, one to list)."""
+    session_pk = visible_session_id(session_id, owner_id)
+    return TechResearch.objects.filter(session_id=session_pk).order_by("created_at", "id")

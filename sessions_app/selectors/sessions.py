@@ -1,0 +1,180 @@
+"""Reads of sessions: one, a summary, lists, and counts."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce, JSONObject
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from design_bridge.models import DesignJobStatus
+from sessions_app.choices import SessionStatus
+from sessions_app.errors import InvalidValue, SessionNotFound, as_uuid
+from sessions_app.models import AgentErrorLog, GeneratedTRDDocument, TechResearch, TechSpecSession
+from sessions_app.selectors._common import visible_sessions
+
+MAX_PAGE = 200
+
+
+@dataclass(frozen=True)
+class LatestError:
+    """The newest error of a session that has not recovered."""
+
+    id: uuid.UUID
+    node: str
+    error_type: str
+    message: str
+    retry_count: int
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class SessionStatusSummary:
+    """Where a session stands, with the counts a progress view shows (one query)."""
+
+    id: uuid.UUID
+    status: str
+    current_stage: str
+    progress_percentage: int
+    created_at: datetime
+    updated_at: datetime
+    completed_at: datetime | None
+    research_total: int
+    research_awaiting_decision: int
+    latest_trd_version: int | None
+    latest_trd_quality_score: Decimal | None
+    latest_unrecovered_error: LatestError | None
+
+
+def session_get(*, session_id, owner_id=None) -> TechSpecSession:
+    """One session with all its columns; another owner's session is SessionNotFound."""
+    pk = as_uuid(session_id, SessionNotFound)
+    session = visible_sessions(owner_id).filter(pk=pk).first()
+    if session is None:
+        raise SessionNotFound(session_id)
+    return session
+
+
+def _count_of(model, **conditions) -> Coalesce:
+    rows = model.objects.filter(session_id=OuterRef("pk"), **conditions).order_by().values("session_id")
+    return Coalesce(Subquery(rows.annotate(n=Count("*")).values("n"), output_field=IntegerField()), 0)
+
+
+def _latest(model, field: str, order: str, **conditions) -> Subquery:
+    rows = model.objects.filter(session_id=OuterRef("pk"), **conditions).order_by(order)
+    return Subquery(rows.values(field)[:1])
+
+
+def _latest_error_object() -> Subquery:
+    error = JSONObject(
+        id="id", node="node", error_type="error_type", message="message",
+        retry_count="retry_count", created_at="created_at",
+    )
+    rows = AgentErrorLog.objects.filter(session_id=OuterRef("pk"), recovered=False).order_by("-created_at", "-id")
+    return Subquery(rows.annotate(error=error).values("error")[:1])
+
+
+def _latest_error(data: dict | None) -> LatestError | None:
+    if data is None:
+        return None
+    return LatestError(
+        id=uuid.UUID(data["id"]), node=data["node"], error_type=data["error_type"], message=data["message"],
+        retry_count=data["retry_count"], created_at=parse_datetime(data["created_at"]),
+    )
+
+
+def session_status_summary(*, session_id, owner_id=None) -> SessionStatusSummary:
+    """Status, stage, progress, research counts, latest TRD and latest open error, in one query."""
+    pk = as_uuid(session_id, SessionNotFound)
+    row = (
+        visible_sessions(owner_id)
+        .filter(pk=pk)
+        .annotate(
+            research_total=_count_of(TechResearch),
+            research_awaiting_decision=_count_of(TechResearch, selected_technology=""),
+            latest_trd_version=_latest(GeneratedTRDDocument, "version", "-version"),
+            latest_trd_quality_score=_latest(GeneratedTRDDocument, "quality_score", "-version"),
+            latest_error=_latest_error_object(),
+        )
+        .values(
+            "id", "status", "current_stage", "progress_percentage", "created_at", "updated_at", "completed_at",
+            "research_total", "research_awaiting_decision", "latest_trd_version", "latest_trd_quality_score",
+            "latest_error",
+        )
+        .first()
+    )
+    if row is None:
+        raise SessionNotFound(session_id)
+    row["latest_unrecovered_error"] = _latest_error(row.pop("latest_error"))
+    return SessionStatusSummary(**row)
+
+
+def _moment(value, field: str) -> datetime:
+    # A date means its midnight in the current time zone; a naive datetime, that zone's wall time.
+    if isinstance(value, str):
+        value = parse_datetime(value) or value
+    if isinstance(value, date) and not isinstance(value, datetime):
+        value = datetime.combine(value, time.min)
+    if not isinstance(value, datetime):
+        raise InvalidValue(field, f"{field} must be a date or a datetime.")
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+def session_list(*, owner_id=None, status=None, project_id=None, design_job_id=None, user_id=None,
+                 created_from=None, created_to=None) -> QuerySet[TechSpecSession]:
+    """Sessions newest first, filtered; created_from <= created_at < created_to.
+
+    session_data is deferred: a list never loads the snapshots (read them with session_get).
+    """
+    sessions = visible_sessions(owner_id).defer("session_data")
+    filters = {
+        "status": status, "project_id": project_id, "design_job_id": design_job_id, "user_id": user_id,
+    }
+    sessions = sessions.filter(**{name: value for name, value in filters.items() if value is not None})
+    if created_from is not None:
+        sessions = sessions.filter(created_at__gte=_moment(created_from, "created_from"))
+    if created_to is not None:
+        sessions = sessions.filter(created_at__lt=_moment(created_to, "created_to"))
+    return sessions.order_by("-created_at", "-id")
+
+
+def session_with_design_job(*, session_id, owner_id=None) -> TechSpecSession:
+    """One session and its design job (shared.design_jobs) in one joined query."""
+    pk = as_uuid(session_id, SessionNotFound)
+    session = visible_sessions(owner_id).select_related("design_job").filter(pk=pk).first()
+    if session is None:
+        raise SessionNotFound(session_id)
+    return session
+
+
+def sessions_with_design_job(*, owner_id=None, status=None, limit: int = 50) -> list[TechSpecSession]:
+    """The newest `limit` sessions (1 to 200) with their design jobs, in one joined query."""
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE:
+        raise InvalidValue("limit", f"limit must be an integer from 1 to {MAX_PAGE}.")
+    sessions = visible_sessions(owner_id).select_related("design_job").defer("session_data")
+    if status is not None:
+        sessions = sessions.filter(status=status)
+    return list(sessions.order_by("-created_at", "-id")[:limit])
+
+
+def _counts(rows, keys) -> dict[str, int]:
+    counts = dict.fromkeys(keys, 0)
+    counts.update({key: n for key, n in rows})
+    return counts
+
+
+def session_counts_by_status(*, owner_id=None) -> dict[str, int]:
+    """Sessions per status, every status present (zero included); one GROUP BY."""
+    rows = visible_sessions(owner_id).order_by().values_list("status").annotate(n=Count("*"))
+    return _counts(rows, SessionStatus.values)
+
+
+def session_counts_by_design_job_status(*, owner_id=None) -> dict[str, int]:
+    """Sessions per status of their design job (cross-schema join); one GROUP BY."""
+    rows = visible_sessions(owner_id).order_by().values_list("design_job__status").annotate(n=Count("*"))
+    return _counts(rows, DesignJobStatus.values)
