@@ -6,6 +6,7 @@ table. Defaults suit the local case; production sets DEBUG=false and SECRET_KEY.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -43,12 +44,15 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "django_filters",
+    "drf_spectacular",
     "design_bridge",
     "sessions_app",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "techspec_project.middleware.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -103,6 +107,49 @@ if DESIGN_BRIDGE_MODE not in ("bootstrap", "verify"):
 # A cache every server process shares (throttle counts live here); the
 # default is a table in the same PostgreSQL, created by `createcachetable`.
 CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://techspec_cache")}
+
+# --- API ---------------------------------------------------------------------
+API_USER_RATE = env.str("API_USER_RATE", default="100/min")
+API_GLOBAL_RATE = env.str("API_GLOBAL_RATE", default="1000/min")
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1_048_576)
+DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "sessions_app.api.authentication.PlatformJWTAuthentication",
+        # Logged-in staff get the browsable API through their admin session.
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "sessions_app.api.throttling.PerUserThrottle",
+        "sessions_app.api.throttling.GlobalAPIThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {"user": API_USER_RATE, "api": API_GLOBAL_RATE},
+    "DEFAULT_PAGINATION_CLASS": "sessions_app.api.pagination.NewestFirstCursorPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "sessions_app.api.exceptions.api_exception_handler",
+}
+
+SIMPLE_JWT = {
+    "ALGORITHM": "HS256",
+    "SIGNING_KEY": env.str("JWT_SIGNING_KEY", default=SECRET_KEY),
+    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("JWT_ACCESS_TTL_MINUTES", default=60)),
+    "USER_ID_CLAIM": "user_id",
+    "USER_ID_FIELD": "id",
+    "TOKEN_USER_CLASS": "sessions_app.api.authentication.PlatformTokenUser",
+    "AUTH_HEADER_TYPES": ("Bearer",),
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "techspec API",
+    "DESCRIPTION": "Sessions of the Tech Spec Agent: start, status, decisions, TRD documents.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -1,9 +1,16 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from sessions_app.api.health import health
 
 urlpatterns = [
+    path("health", health, name="health"),
     path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/", include("sessions_app.api.urls")),
 ]
 
 if "debug_toolbar" in settings.INSTALLED_APPS:

@@ -1,0 +1,41 @@
+"""Who is calling, reduced to what authorization needs."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sessions_app.api.authentication import PlatformTokenUser
+
+
+@dataclass(frozen=True)
+class Caller:
+    """An authenticated caller: a platform user (by UUID) with a role."""
+
+    user_id: uuid.UUID | None
+    role: str
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role == "staff"
+
+    @property
+    def is_agent(self) -> bool:
+        return self.role == "agent"
+
+    @property
+    def owner_scope(self) -> uuid.UUID | None:
+        """The owner filter for selectors: None (every session) for staff, otherwise the
+        caller's own id. Agent tokens act for one user too: the worker is issued a token
+        carrying the session user's id and the agent role."""
+        return None if self.is_staff else self.user_id
+
+
+def caller_of(request) -> Caller:
+    user = request.user
+    if isinstance(user, PlatformTokenUser):
+        return Caller(user_id=user.user_uuid, role=user.role)
+    # A Django staff login (session authentication, the browsable API).
+    if getattr(user, "is_staff", False):
+        return Caller(user_id=None, role="staff")
+    return Caller(user_id=None, role="none")

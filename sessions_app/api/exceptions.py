@@ -1,0 +1,76 @@
+"""One JSON error shape for every 4xx and 5xx the API returns.
+
+    {"error": {"code": "conflict", "message": "...", "fields": {...}, "details": {...}}}
+
+Domain errors map by family (NotFound 404, Conflict 409, InvalidInput 400);
+DRF's own errors keep their status; anything else is a 500 without internals.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import Http404, JsonResponse
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from techspec_project.errors import Conflict, DomainError, InvalidInput, NotFound
+
+logger = logging.getLogger(__name__)
+
+DOMAIN_STATUS = ((NotFound, 404), (Conflict, 409), (InvalidInput, 400))
+
+
+def error_body(code: str, message: str, *, fields=None, details=None) -> dict:
+    error = {"code": code, "message": message}
+    if fields:
+        error["fields"] = fields
+    if details:
+        error["details"] = details
+    return {"error": error}
+
+
+def error_response(http_status: int, code: str, message: str, **extra) -> JsonResponse:
+    """For code outside DRF views (middleware, plain Django views)."""
+    return JsonResponse(error_body(code, message, **extra), status=http_status)
+
+
+def api_exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        http_status = next((s for family, s in DOMAIN_STATUS if isinstance(exc, family)), 400)
+        return Response(error_body(exc.code, exc.message, details=exc.details), status=http_status)
+
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    response = drf_exception_handler(exc, context)
+    if response is not None:
+        return _reshape(exc, response)
+
+    if isinstance(exc, OperationalError | InterfaceError):
+        logger.warning("database unavailable: %s", exc)
+        return Response(
+            error_body("database_unavailable", "The database is unavailable; try again shortly."),
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+        )
+    if isinstance(exc, DatabaseError):
+        logger.exception("database error")
+    else:
+        logger.exception("unhandled API error")
+    return Response(error_body("server_error", "Internal server error."), status=500)
+
+
+def _reshape(exc, response: Response) -> Response:
+    data = response.data
+    if isinstance(exc, exceptions.ValidationError):
+        fields = data if isinstance(data, dict) else {"non_field_errors": data}
+        response.data = error_body("invalid", "The request is invalid; see fields.", fields=fields)
+        return response
+    code = getattr(exc, "default_code", "error")
+    if isinstance(exc, exceptions.APIException) and isinstance(exc.get_codes(), str):
+        code = exc.get_codes()
+    message = data.get("detail", str(exc)) if isinstance(data, dict) else str(exc)
+    details = {k: v for k, v in data.items() if k != "detail"} if isinstance(data, dict) else None
+    response.data = error_body(code, str(message), details=details or None)
+    return response

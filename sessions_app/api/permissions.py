@@ -1,0 +1,31 @@
+"""Who may do what. Visibility (another user's session is a 404) is applied by
+the selectors' owner scope; these classes decide what a visible caller may do."""
+
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from sessions_app.api.caller import caller_of
+
+
+class IsPlatformCaller(BasePermission):
+    """A valid token, or a logged-in staff member (browsable API)."""
+
+    def has_permission(self, request, view):
+        return caller_of(request).role in ("user", "agent", "staff")
+
+
+class AgentWritesOnly(BasePermission):
+    """Reads for every caller who can see the session; writes for the agent role and staff."""
+
+    message = "Only the agent's workers (role agent) and staff may change this."
+
+    def has_permission(self, request, view):
+        return request.method in SAFE_METHODS or caller_of(request).role in ("agent", "staff")
+
+
+class OwnerOrStaffWrites(BasePermission):
+    """Decisions belong to the session's user: the owner and staff may record them."""
+
+    message = "Only the session's user and staff may record decisions."
+
+    def has_permission(self, request, view):
+        return request.method in SAFE_METHODS or caller_of(request).role in ("user", "staff")

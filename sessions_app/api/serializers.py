@@ -1,0 +1,242 @@
+"""Input and output serializers. Inputs parse and bound; outputs render. No rules here."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from design_bridge.models import DesignDecision, DesignJob, DesignOutput
+from sessions_app.choices import MessageRole, MessageType, SessionStage, SessionStatus
+from sessions_app.models import (
+    AgentErrorLog,
+    GeneratedTRDDocument,
+    TechConversation,
+    TechResearch,
+    TechSpecSession,
+)
+
+LONG_TEXT = 200_000  # a TRD section; the request body limit caps the total anyway
+
+
+# --- sessions -----------------------------------------------------------------
+
+
+class SessionOutput(serializers.ModelSerializer):
+    design_job_id = serializers.UUIDField(read_only=True)
+
+    class Meta:
+        model = TechSpecSession
+        fields = [
+            "id", "project_id", "design_job_id", "user_id", "status", "current_stage",
+            "progress_percentage", "websocket_url", "created_at", "updated_at", "completed_at",
+        ]
+        read_only_fields = fields
+
+
+class SessionDetailOutput(SessionOutput):
+    class Meta(SessionOutput.Meta):
+        fields = [*SessionOutput.Meta.fields, "session_data"]
+        read_only_fields = fields
+
+
+class StartTechSpecInput(serializers.Serializer):
+    design_job_id = serializers.UUIDField()
+
+
+class StartTechSpecOutput(serializers.Serializer):
+    session_id = serializers.UUIDField(source="session.id")
+    status = serializers.CharField(source="session.status")
+    current_stage = serializers.CharField(source="session.current_stage")
+    websocket_url = serializers.CharField(source="session.websocket_url")
+    created = serializers.BooleanField()
+
+
+class ErrorBriefOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    node = serializers.CharField()
+    error_type = serializers.CharField()
+    message = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class StatusSummaryOutput(serializers.Serializer):
+    session_id = serializers.UUIDField(source="id")
+    status = serializers.CharField()
+    current_stage = serializers.CharField()
+    progress_percentage = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    completed_at = serializers.DateTimeField(allow_null=True)
+    research_total = serializers.IntegerField()
+    research_awaiting_decision = serializers.IntegerField()
+    latest_trd_version = serializers.IntegerField(allow_null=True)
+    latest_trd_quality_score = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
+    latest_unrecovered_error = ErrorBriefOutput(allow_null=True)
+
+
+class TransitionInput(serializers.Serializer):
+    status = serializers.ChoiceField(choices=SessionStatus.choices, required=False)
+    current_stage = serializers.ChoiceField(choices=SessionStage.choices, required=False)
+    progress_percentage = serializers.IntegerField(min_value=0, max_value=100, required=False)
+
+    def validate(self, attrs):
+        if not attrs:
+            raise serializers.ValidationError("Give at least one of status, current_stage, progress_percentage.")
+        return attrs
+
+
+# --- research and decisions -----------------------------------------------------
+
+
+class ResearchOutput(serializers.ModelSerializer):
+    session_id = serializers.UUIDField(read_only=True)
+
+    class Meta:
+        model = TechResearch
+        fields = [
+            "id", "session_id", "technology_category", "gap_description", "researched_options",
+            "selected_technology", "is_custom_selection", "selection_reasoning", "decision_timestamp",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class ResearchInput(serializers.Serializer):
+    technology_category = serializers.CharField(max_length=100)
+    gap_description = serializers.CharField(max_length=20_000)
+    researched_options = serializers.ListField(
+        child=serializers.DictField(), min_length=1, max_length=20,
+        help_text='Option objects, each with a unique "name".',
+    )
+
+
+class DecisionInput(serializers.Serializer):
+    research_id = serializers.UUIDField()
+    selected_technology = serializers.CharField(max_length=200)
+    reasoning = serializers.CharField(max_length=20_000, allow_blank=True, default="")
+    custom = serializers.BooleanField(
+        default=False, help_text="True when the technology is not one of the researched options."
+    )
+
+
+class DecisionsInput(serializers.Serializer):
+    decisions = DecisionInput(many=True, min_length=1, max_length=50)
+
+
+# --- conversation -----------------------------------------------------------------
+
+
+class ConversationOutput(serializers.ModelSerializer):
+    research_id = serializers.UUIDField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = TechConversation
+        fields = ["id", "research_id", "role", "message", "message_type", "metadata", "timestamp"]
+        read_only_fields = fields
+
+
+class ConversationInput(serializers.Serializer):
+    role = serializers.ChoiceField(choices=MessageRole.choices)
+    message = serializers.CharField(max_length=50_000)
+    message_type = serializers.ChoiceField(choices=MessageType.choices, default=MessageType.TEXT)
+    research_id = serializers.UUIDField(required=False, allow_null=True)
+    metadata = serializers.DictField(required=False, default=dict)
+
+
+# --- TRD documents ----------------------------------------------------------------
+
+
+class TRDOutput(serializers.ModelSerializer):
+    session_id = serializers.UUIDField(read_only=True)
+
+    class Meta:
+        model = GeneratedTRDDocument
+        fields = [
+            "id", "session_id", "version", "trd_content", "api_specification", "database_schema",
+            "architecture_diagram", "tech_stack_document", "quality_score", "validation_report", "created_at",
+        ]
+        read_only_fields = fields
+
+
+class TRDVersionOutput(serializers.ModelSerializer):
+    class Meta:
+        model = GeneratedTRDDocument
+        fields = ["id", "version", "quality_score", "created_at"]
+        read_only_fields = fields
+
+
+class TRDInput(serializers.Serializer):
+    trd_content = serializers.CharField(max_length=LONG_TEXT)
+    api_specification = serializers.CharField(max_length=LONG_TEXT, allow_blank=True, default="")
+    database_schema = serializers.CharField(max_length=LONG_TEXT, allow_blank=True, default="")
+    architecture_diagram = serializers.CharField(max_length=LONG_TEXT, allow_blank=True, default="")
+    tech_stack_document = serializers.CharField(max_length=LONG_TEXT, allow_blank=True, default="")
+    quality_score = serializers.DecimalField(
+        max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False, allow_null=True
+    )
+    validation_report = serializers.DictField(required=False, default=dict)
+
+
+# --- agent errors -------------------------------------------------------------------
+
+
+class ErrorLogOutput(serializers.ModelSerializer):
+    session_id = serializers.UUIDField(read_only=True)
+
+    class Meta:
+        model = AgentErrorLog
+        fields = [
+            "id", "session_id", "node", "error_type", "message", "stack_trace", "retry_count",
+            "recovered", "recovery_strategy", "created_at",
+        ]
+        read_only_fields = fields
+
+
+class ErrorLogInput(serializers.Serializer):
+    node = serializers.CharField(max_length=100)
+    error_type = serializers.CharField(max_length=100)
+    message = serializers.CharField(max_length=20_000)
+    stack_trace = serializers.CharField(max_length=LONG_TEXT, allow_blank=True, default="")
+    retry_count = serializers.IntegerField(min_value=0, max_value=1_000_000, default=0)
+    recovery_strategy = serializers.CharField(max_length=100, allow_blank=True, default="")
+
+
+class ErrorsRecoveredInput(serializers.Serializer):
+    error_ids = serializers.ListField(child=serializers.UUIDField(), min_length=1, max_length=500)
+    recovered = serializers.BooleanField(default=True)
+
+
+class CountOutput(serializers.Serializer):
+    changed = serializers.IntegerField()
+
+
+# --- Design Agent (read-only) ---------------------------------------------------------
+
+
+class DesignOutputOutput(serializers.ModelSerializer):
+    class Meta:
+        model = DesignOutput
+        fields = ["id", "output_type", "content", "file_path", "created_at"]
+        read_only_fields = fields
+
+
+class DesignDecisionOutput(serializers.ModelSerializer):
+    class Meta:
+        model = DesignDecision
+        fields = ["id", "decision_type", "decision_value", "reasoning", "created_at"]
+        read_only_fields = fields
+
+
+class DesignJobOutput(serializers.ModelSerializer):
+    class Meta:
+        model = DesignJob
+        fields = ["id", "project_id", "user_id", "status", "created_at", "updated_at", "completed_at"]
+        read_only_fields = fields
+
+
+class DesignJobDetailOutput(DesignJobOutput):
+    outputs = DesignOutputOutput(many=True, read_only=True)
+    decisions = DesignDecisionOutput(many=True, read_only=True)
+
+    class Meta(DesignJobOutput.Meta):
+        fields = [*DesignJobOutput.Meta.fields, "outputs", "decisions"]
+        read_only_fields = fields

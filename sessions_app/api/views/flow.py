@@ -1,0 +1,102 @@
+"""The Tech Spec flow: start, status, decisions, TRD. Parse, call the domain, render."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from sessions_app import selectors, services
+from sessions_app.api import serializers as s
+from sessions_app.api.permissions import OwnerOrStaffWrites
+from sessions_app.api.renderers import MarkdownRenderer
+from sessions_app.api.views.base import CallerMixin, SessionScopedMixin, validated
+from sessions_app.trd_markdown import trd_as_markdown, trd_filename
+from techspec_project.errors import InvalidInput
+from techspec_project.uuids import parse_uuid
+
+
+class StartTechSpecView(CallerMixin, APIView):
+    """Start a Tech Spec session for a project from a completed Design Agent job."""
+
+    @extend_schema(
+        request=s.StartTechSpecInput,
+        responses={201: s.StartTechSpecOutput, 200: s.StartTechSpecOutput},
+        description="201 with a new session; 200 with the caller's already active session for this job.",
+    )
+    def post(self, request, project_id):
+        project = parse_uuid(project_id, field="project_id")
+        data = validated(s.StartTechSpecInput, request.data)
+        if self.caller.user_id is None:
+            raise InvalidInput("A session belongs to a platform user: call with a user's bearer token.")
+        result = services.session_start(
+            project_id=project, design_job_id=data["design_job_id"], user_id=self.caller.user_id
+        )
+        code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
+        return Response(s.StartTechSpecOutput(result).data, status=code)
+
+
+class SessionStatusView(SessionScopedMixin, APIView):
+    """Status, stage, progress, research counts, latest TRD and latest unrecovered error."""
+
+    @extend_schema(responses=s.StatusSummaryOutput)
+    def get(self, request, session_pk):
+        summary = selectors.session_status_summary(session_id=self.session.id, owner_id=self.caller.owner_scope)
+        return Response(s.StatusSummaryOutput(summary).data)
+
+
+class DecisionsView(SessionScopedMixin, APIView):
+    """Record the user's decisions on researched gaps, all or nothing."""
+
+    permission_classes = [*SessionScopedMixin.permission_classes, OwnerOrStaffWrites]
+
+    @extend_schema(request=s.DecisionsInput, responses={201: s.ResearchOutput(many=True)})
+    def post(self, request, session_pk):
+        data = validated(s.DecisionsInput, request.data)
+        decisions = [
+            services.DecisionInput(
+                research_id=d["research_id"],
+                technology=d["selected_technology"],
+                reasoning=d["reasoning"],
+                custom=d["custom"],
+            )
+            for d in data["decisions"]
+        ]
+        research = services.decisions_record(session_id=self.session.id, decisions=decisions)
+        return Response(s.ResearchOutput(research, many=True).data, status=status.HTTP_201_CREATED)
+
+
+class TRDView(SessionScopedMixin, APIView):
+    """The latest TRD (or `?version=N`), as JSON or as a Markdown download."""
+
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, MarkdownRenderer]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("version", OpenApiTypes.INT, required=False)],
+        responses={(200, "application/json"): s.TRDOutput, (200, "text/markdown"): OpenApiTypes.STR},
+    )
+    def get(self, request, session_pk):
+        version = self._version()
+        trd = selectors.trd_get(session_id=self.session.id, owner_id=self.caller.owner_scope, version=version)
+        if request.accepted_renderer.format == MarkdownRenderer.format:
+            response = Response(trd_as_markdown(trd))
+            response["Content-Disposition"] = f'attachment; filename="{trd_filename(trd)}"'
+            return response
+        return Response(s.TRDOutput(trd).data)
+
+    def _version(self) -> int | None:
+        raw = self.request.query_params.get("version")
+        if raw is None:
+            return None
+        if not raw.isdigit() or int(raw) < 1:
+            raise InvalidInput("version must be a positive whole number.", details={"version": raw[:20]})
+        return int(raw)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Errors always speak JSON, even to a caller that asked for Markdown.
+        if response.status_code >= 400:
+            request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
+        return super().finalize_response(request, response, *args, **kwargs)

@@ -1,0 +1,203 @@
+"""Browsable resources: sessions and their children, agent errors, Design Agent jobs.
+
+Reads go through selectors (already scoped to the caller); agent writes call
+the domain services and answer 409 when the state machine says no.
+"""
+
+from __future__ import annotations
+
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.filters import OrderingFilter
+from rest_framework.response import Response
+
+from design_bridge import selectors as design_selectors
+from sessions_app import selectors, services
+from sessions_app.api import serializers as s
+from sessions_app.api.filters import ErrorLogFilter, SessionFilter
+from sessions_app.api.pagination import (
+    NewestFirstCursorPagination,
+    OldestFirstCursorPagination,
+    ResearchCursorPagination,
+    TRDVersionCursorPagination,
+)
+from sessions_app.api.permissions import AgentWritesOnly
+from sessions_app.api.views.base import CallerMixin, SessionScopedMixin, validated
+from techspec_project.uuids import parse_uuid
+
+
+class SessionViewSet(CallerMixin, viewsets.ReadOnlyModelViewSet):
+    """Sessions visible to the caller, newest first; PATCH moves one through the state machine."""
+
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filterset_class = SessionFilter
+    ordering_fields = ["created_at", "updated_at", "progress_percentage"]
+    ordering = ["-created_at"]
+    pagination_class = NewestFirstCursorPagination
+    lookup_value_regex = "[^/]+"
+
+    def get_queryset(self):
+        return selectors.session_list(owner_id=self.caller.owner_scope)
+
+    def get_serializer_class(self):
+        return s.SessionDetailOutput if self.action == "retrieve" else s.SessionOutput
+
+    def get_object(self):
+        session_id = parse_uuid(self.kwargs["pk"], field="session_id")
+        return selectors.session_get(session_id=session_id, owner_id=self.caller.owner_scope)
+
+    @extend_schema(request=s.TransitionInput, responses=s.SessionDetailOutput)
+    def partial_update(self, request, pk=None):
+        """Agent write: advance status, stage and progress (see docs/DOMAIN.md)."""
+        session = self.get_object()
+        if not AgentWritesOnly().has_permission(request, self):
+            self.permission_denied(request, message=AgentWritesOnly.message)
+        data = validated(s.TransitionInput, request.data)
+        session = services.session_transition(
+            session_id=session.id,
+            status=data.get("status"),
+            stage=data.get("current_stage"),
+            progress=data.get("progress_percentage"),
+        )
+        return Response(s.SessionDetailOutput(session).data)
+
+
+class SessionChildViewSet(SessionScopedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """A session's child collection: list for viewers, create for the agent."""
+
+    permission_classes = [*SessionScopedMixin.permission_classes, AgentWritesOnly]
+    input_serializer: type = None
+
+    def create(self, request, session_pk=None):
+        data = validated(self.input_serializer, request.data)
+        row = self.perform_write(data)
+        return Response(self.get_serializer(row).data, status=status.HTTP_201_CREATED)
+
+
+class ResearchViewSet(SessionChildViewSet):
+    """Technology research of a session, oldest first."""
+
+    serializer_class = s.ResearchOutput
+    input_serializer = s.ResearchInput
+    pagination_class = ResearchCursorPagination
+
+    def get_queryset(self):
+        return selectors.research_list(session_id=self.session.id, owner_id=self.caller.owner_scope)
+
+    @extend_schema(request=s.ResearchInput, responses={201: s.ResearchOutput})
+    def create(self, request, session_pk=None):
+        return super().create(request, session_pk)
+
+    def perform_write(self, data):
+        return services.research_record(
+            session_id=self.session.id,
+            technology_category=data["technology_category"],
+            gap_description=data["gap_description"],
+            options=data["researched_options"],
+        )
+
+
+class ConversationViewSet(SessionChildViewSet):
+    """The conversation, oldest first, keyset-paginated on (timestamp, id)."""
+
+    serializer_class = s.ConversationOutput
+    input_serializer = s.ConversationInput
+    pagination_class = OldestFirstCursorPagination
+
+    def get_queryset(self):
+        return selectors.conversation_list(session_id=self.session.id, owner_id=self.caller.owner_scope)
+
+    @extend_schema(request=s.ConversationInput, responses={201: s.ConversationOutput})
+    def create(self, request, session_pk=None):
+        return super().create(request, session_pk)
+
+    def perform_write(self, data):
+        return services.conversation_append(
+            session_id=self.session.id,
+            role=data["role"],
+            message=data["message"],
+            message_type=data["message_type"],
+            research_id=data.get("research_id"),
+            metadata=data.get("metadata"),
+        )
+
+
+class TRDVersionViewSet(SessionChildViewSet):
+    """TRD versions of a session (without their text), newest first; POST stores the next version."""
+
+    serializer_class = s.TRDVersionOutput
+    input_serializer = s.TRDInput
+    pagination_class = TRDVersionCursorPagination
+
+    def get_queryset(self):
+        return selectors.trd_versions(session_id=self.session.id, owner_id=self.caller.owner_scope)
+
+    @extend_schema(request=s.TRDInput, responses={201: s.TRDOutput})
+    def create(self, request, session_pk=None):
+        data = validated(s.TRDInput, request.data)
+        trd = services.trd_store(session_id=self.session.id, **data)
+        return Response(s.TRDOutput(trd).data, status=status.HTTP_201_CREATED)
+
+
+class SessionErrorViewSet(SessionChildViewSet):
+    """A session's agent errors, newest first; the agent logs and recovers them."""
+
+    serializer_class = s.ErrorLogOutput
+    input_serializer = s.ErrorLogInput
+    pagination_class = NewestFirstCursorPagination
+
+    def get_queryset(self):
+        return selectors.error_log_list(session_id=self.session.id, owner_id=self.caller.owner_scope)
+
+    @extend_schema(request=s.ErrorLogInput, responses={201: s.ErrorLogOutput})
+    def create(self, request, session_pk=None):
+        return super().create(request, session_pk)
+
+    def perform_write(self, data):
+        return services.error_record(session_id=self.session.id, **data)
+
+    @extend_schema(request=s.ErrorsRecoveredInput, responses=s.CountOutput)
+    @action(detail=False, methods=["post"], url_path="recovered")
+    def recovered(self, request, session_pk=None):
+        """Mark errors of this session recovered (or reopen them with "recovered": false)."""
+        data = validated(s.ErrorsRecoveredInput, request.data)
+        changed = services.errors_set_recovered(
+            error_ids=data["error_ids"], recovered=data["recovered"], session_id=self.session.id
+        )
+        return Response({"changed": changed})
+
+
+class ErrorLogViewSet(CallerMixin, viewsets.ReadOnlyModelViewSet):
+    """Agent errors across the caller's sessions, newest first, filterable for triage."""
+
+    serializer_class = s.ErrorLogOutput
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ErrorLogFilter
+    pagination_class = NewestFirstCursorPagination
+    lookup_value_regex = "[^/]+"
+
+    def get_queryset(self):
+        return selectors.error_log_list(owner_id=self.caller.owner_scope)
+
+    def get_object(self):
+        error_id = parse_uuid(self.kwargs["pk"], field="error_id")
+        return selectors.error_log_get(error_id=error_id, owner_id=self.caller.owner_scope)
+
+
+class DesignJobViewSet(CallerMixin, viewsets.ReadOnlyModelViewSet):
+    """Design Agent jobs (read-only; the Design Agent owns them), with outputs and decisions."""
+
+    pagination_class = NewestFirstCursorPagination
+    lookup_value_regex = "[^/]+"
+
+    def get_queryset(self):
+        return design_selectors.design_job_list(owner_id=self.caller.owner_scope)
+
+    def get_serializer_class(self):
+        return s.DesignJobDetailOutput if self.action == "retrieve" else s.DesignJobOutput
+
+    def get_object(self):
+        job_id = parse_uuid(self.kwargs["pk"], field="design_job_id")
+        return design_selectors.design_job_detail(design_job_id=job_id, owner_id=self.caller.owner_scope)
