@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 
 from techspec_project.errors import Conflict, NotFound
+
+# Ids arrive as UUIDs (Python callers) or strings (URLs, JSON); a malformed one names nothing.
+Id = uuid.UUID | str
 
 
 class DesignJobNotFound(NotFound):

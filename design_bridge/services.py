@@ -14,7 +14,7 @@ from datetime import datetime
 from django.db.models import Case, Count, F, OuterRef, Subquery, When
 from django.db.models.functions import Coalesce, Length
 
-from design_bridge.errors import DesignJobNotCompleted, DesignJobNotFound, DesignOutputsMissing
+from design_bridge.errors import DesignJobNotCompleted, DesignJobNotFound, DesignOutputsMissing, Id
 from design_bridge.models import (
     REQUIRED_OUTPUT_TYPES,
     DesignDecision,
@@ -84,14 +84,14 @@ def ensure_completed(job: DesignJob) -> None:
         raise DesignJobNotCompleted(job.pk, job.status)
 
 
-def validate_design_job_completed(design_job_id) -> DesignJob:
+def validate_design_job_completed(design_job_id: Id) -> DesignJob:
     """Return the job if it exists and is completed (one query)."""
     job = _get_job(design_job_id)
     ensure_completed(job)
     return job
 
 
-def load_design_agent_outputs(design_job_id) -> DesignAgentOutputs:
+def load_design_agent_outputs(design_job_id: Id) -> DesignAgentOutputs:
     """Load the job's required documents (two queries); raise if the job or any document is missing."""
     job = _get_job(design_job_id)
     # The AI Studio code is a file on disk: only its path is read, never its content column.
@@ -113,7 +113,7 @@ def load_design_agent_outputs(design_job_id) -> DesignAgentOutputs:
     )
 
 
-def load_design_decisions(design_job_id) -> list[DesignDecisionData]:
+def load_design_decisions(design_job_id: Id) -> list[DesignDecisionData]:
     """The job's decisions, oldest first (two queries: the job, then its decisions)."""
     job = _get_job(design_job_id)
     rows = (
@@ -124,7 +124,7 @@ def load_design_decisions(design_job_id) -> list[DesignDecisionData]:
     return [DesignDecisionData(*row) for row in rows]
 
 
-def load_design_job_manifest(design_job_id) -> DesignJobManifest:
+def load_design_job_manifest(design_job_id: Id) -> DesignJobManifest:
     """The job with its decision count (one query) and its outputs' sizes (one query), no documents."""
     decision_count = (
         DesignDecision.objects.filter(job_id=OuterRef("pk")).order_by().values("job_id").annotate(n=Count("*"))

@@ -11,6 +11,9 @@ from typing import Any
 
 from techspec_project.errors import Conflict, DomainError, InvalidInput, NotFound
 
+# Ids arrive as UUIDs (Python callers) or strings (URLs, JSON); a malformed one names nothing.
+Id = uuid.UUID | str
+
 
 class SessionNotFound(NotFound):
     """No session has this id, or the caller may not see it (the two are never told apart)."""

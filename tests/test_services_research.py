@@ -120,6 +120,12 @@ def test_decision_naming_another_session_raises_research_not_found():
     assert TechResearch.objects.get(pk=research.pk).is_decided is False
 
 
+def test_decision_naming_a_missing_session_raises_session_not_found():
+    research = TechResearchFactory()
+    with pytest.raises(SessionNotFound):
+        decide(research, session_id=uuid.uuid4())
+
+
 def test_decision_naming_its_own_session_is_recorded():
     research = TechResearchFactory()
     decide(research, session_id=research.session_id)

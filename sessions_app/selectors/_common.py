@@ -6,11 +6,11 @@ import uuid
 
 from django.db.models import QuerySet
 
-from sessions_app.errors import SessionNotFound, as_uuid
+from sessions_app.errors import Id, SessionNotFound, as_uuid
 from sessions_app.models import TechSpecSession
 
 
-def visible_sessions(owner_id=None) -> QuerySet[TechSpecSession]:
+def visible_sessions(owner_id: Id | None = None) -> QuerySet[TechSpecSession]:
     """Sessions the caller may see; a malformed owner id sees nothing."""
     sessions = TechSpecSession.objects.all()
     if owner_id is None:
@@ -22,7 +22,7 @@ def visible_sessions(owner_id=None) -> QuerySet[TechSpecSession]:
     return sessions.filter(user_id=owner)
 
 
-def visible_session_id(session_id, owner_id=None) -> uuid.UUID:
+def visible_session_id(session_id: Id, owner_id: Id | None = None) -> uuid.UUID:
     """The id of a session the caller may see (one query), else SessionNotFound.
 
     Another user's session raises exactly like a missing one, so its existence never leaks.

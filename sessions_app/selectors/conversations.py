@@ -16,7 +16,7 @@ from datetime import datetime
 
 from django.db.models import Q
 
-from sessions_app.errors import InvalidCursor, InvalidValue
+from sessions_app.errors import Id, InvalidCursor, InvalidValue
 from sessions_app.models import TechConversation
 from sessions_app.selectors._common import visible_session_id
 
@@ -53,7 +53,9 @@ def decode_cursor(cursor) -> tuple[datetime, uuid.UUID]:
     return timestamp, message_id
 
 
-def conversation_page(*, session_id, owner_id=None, after=None, limit: int = 50) -> ConversationPage:
+def conversation_page(
+    *, session_id: Id, owner_id: Id | None = None, after: str | tuple[datetime, Id] | None = None, limit: int = 50
+) -> ConversationPage:
     """One page of a session's messages after the cursor `after` (from the start when None); two queries."""
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
         raise InvalidValue("limit", f"limit must be an integer from 1 to {MAX_LIMIT}.")

@@ -6,10 +6,10 @@ from django.db.models import Prefetch
 
 from design_bridge.errors import DesignJobNotFound
 from design_bridge.models import DesignDecision, DesignJob, DesignOutput
-from sessions_app.errors import as_uuid
+from sessions_app.errors import Id, as_uuid
 
 
-def design_job_detail(*, design_job_id) -> DesignJob:
+def design_job_detail(*, design_job_id: Id) -> DesignJob:
     """The job with `outputs` (by type) and `decisions` (oldest first) prefetched: three queries."""
     pk = as_uuid(design_job_id, DesignJobNotFound)
     job = (

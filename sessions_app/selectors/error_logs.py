@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from sessions_app.errors import Id
 from sessions_app.models import AgentErrorLog
 from sessions_app.selectors._common import visible_sessions
 
 
-def error_log_list(*, owner_id=None, session_id=None, node=None, error_type=None,
+def error_log_list(*, owner_id: Id | None = None, session_id: Id | None = None, node=None, error_type=None,
                    recovered: bool | None = None) -> QuerySet[AgentErrorLog]:
     """Errors newest first, filtered; an owner sees only the errors of their sessions.
 

@@ -14,7 +14,7 @@ from django.utils.dateparse import parse_datetime
 
 from design_bridge.models import DesignJobStatus
 from sessions_app.choices import SessionStatus
-from sessions_app.errors import InvalidValue, SessionNotFound, as_uuid
+from sessions_app.errors import Id, InvalidValue, SessionNotFound, as_uuid
 from sessions_app.models import AgentErrorLog, GeneratedTRDDocument, TechResearch, TechSpecSession
 from sessions_app.selectors._common import visible_sessions
 
@@ -51,7 +51,7 @@ class SessionStatusSummary:
     latest_unrecovered_error: LatestError | None
 
 
-def session_get(*, session_id, owner_id=None) -> TechSpecSession:
+def session_get(*, session_id: Id, owner_id: Id | None = None) -> TechSpecSession:
     """One session with all its columns; another owner's session is SessionNotFound."""
     pk = as_uuid(session_id, SessionNotFound)
     session = visible_sessions(owner_id).filter(pk=pk).first()
@@ -88,7 +88,7 @@ def _latest_error(data: dict | None) -> LatestError | None:
     )
 
 
-def session_status_summary(*, session_id, owner_id=None) -> SessionStatusSummary:
+def session_status_summary(*, session_id: Id, owner_id: Id | None = None) -> SessionStatusSummary:
     """Status, stage, progress, research counts, latest TRD and latest open error, in one query."""
     pk = as_uuid(session_id, SessionNotFound)
     row = (
@@ -125,8 +125,16 @@ def _moment(value, field: str) -> datetime:
     return timezone.make_aware(value) if timezone.is_naive(value) else value
 
 
-def session_list(*, owner_id=None, status=None, project_id=None, design_job_id=None, user_id=None,
-                 created_from=None, created_to=None) -> QuerySet[TechSpecSession]:
+def session_list(
+    *,
+    owner_id: Id | None = None,
+    status: str | None = None,
+    project_id: Id | None = None,
+    design_job_id: Id | None = None,
+    user_id: Id | None = None,
+    created_from: datetime | date | str | None = None,
+    created_to: datetime | date | str | None = None,
+) -> QuerySet[TechSpecSession]:
     """Sessions newest first, filtered; created_from <= created_at < created_to.
 
     session_data is deferred: a list never loads the snapshots (read them with session_get).
@@ -143,7 +151,7 @@ def session_list(*, owner_id=None, status=None, project_id=None, design_job_id=N
     return sessions.order_by("-created_at", "-id")
 
 
-def session_with_design_job(*, session_id, owner_id=None) -> TechSpecSession:
+def session_with_design_job(*, session_id: Id, owner_id: Id | None = None) -> TechSpecSession:
     """One session and its design job (shared.design_jobs) in one joined query."""
     pk = as_uuid(session_id, SessionNotFound)
     session = visible_sessions(owner_id).select_related("design_job").filter(pk=pk).first()
@@ -152,7 +160,7 @@ def session_with_design_job(*, session_id, owner_id=None) -> TechSpecSession:
     return session
 
 
-def sessions_with_design_job(*, owner_id=None, status=None, limit: int = 50) -> list[TechSpecSession]:
+def sessions_with_design_job(*, owner_id: Id | None = None, status=None, limit: int = 50) -> list[TechSpecSession]:
     """The newest `limit` sessions (1 to 200) with their design jobs, in one joined query."""
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE:
         raise InvalidValue("limit", f"limit must be an integer from 1 to {MAX_PAGE}.")
@@ -168,13 +176,13 @@ def _counts(rows, keys) -> dict[str, int]:
     return counts
 
 
-def session_counts_by_status(*, owner_id=None) -> dict[str, int]:
+def session_counts_by_status(*, owner_id: Id | None = None) -> dict[str, int]:
     """Sessions per status, every status present (zero included); one GROUP BY."""
     rows = visible_sessions(owner_id).order_by().values_list("status").annotate(n=Count("*"))
     return _counts(rows, SessionStatus.values)
 
 
-def session_counts_by_design_job_status(*, owner_id=None) -> dict[str, int]:
+def session_counts_by_design_job_status(*, owner_id: Id | None = None) -> dict[str, int]:
     """Sessions per status of their design job (cross-schema join); one GROUP BY."""
     rows = visible_sessions(owner_id).order_by().values_list("design_job__status").annotate(n=Count("*"))
     return _counts(rows, DesignJobStatus.values)

@@ -7,11 +7,11 @@ from typing import Any
 
 from django.db import IntegrityError
 
-from sessions_app.errors import InvalidValue, SessionNotFound, as_uuid
+from sessions_app.errors import Id, InvalidValue, SessionNotFound, as_uuid
 from sessions_app.models import TechSpecSession
 
 
-def existing_session_id(session_id) -> uuid.UUID:
+def existing_session_id(session_id: Id) -> uuid.UUID:
     """The session's id as a UUID, after checking that the session exists (one query)."""
     pk = as_uuid(session_id, SessionNotFound)
     if not TechSpecSession.objects.filter(pk=pk).exists():
@@ -19,7 +19,7 @@ def existing_session_id(session_id) -> uuid.UUID:
     return pk
 
 
-def lock_session(session_id) -> TechSpecSession:
+def lock_session(session_id: Id) -> TechSpecSession:
     """The session row, locked until the transaction ends.
 
     FOR NO KEY UPDATE, not FOR UPDATE: it serialises the writers of the session

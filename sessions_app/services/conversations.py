@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sessions_app.choices import MessageRole, MessageType
-from sessions_app.errors import InvalidValue, ResearchNotFound, as_uuid
+from sessions_app.errors import Id, InvalidValue, ResearchNotFound, as_uuid
 from sessions_app.models import TechConversation, TechResearch
 from sessions_app.services._common import existing_session_id, json_object, required_text
 
@@ -17,7 +17,7 @@ def _checked_choice(field: str, value, choices) -> str:
     return value
 
 
-def add_message(*, session_id, role: str, message: str, message_type: str, research_id=None,
+def add_message(*, session_id: Id, role: str, message: str, message_type: str, research_id: Id | None = None,
                 metadata: dict | None = None) -> TechConversation:
     """Insert a checked message; the caller has already found the session (and the research)."""
     return TechConversation.objects.create(
@@ -32,8 +32,8 @@ def add_message(*, session_id, role: str, message: str, message_type: str, resea
 
 
 @transaction.atomic
-def conversation_append(*, session_id, role: str, message: str, message_type: str = MessageType.TEXT,
-                        research_id=None, metadata: dict | None = None) -> TechConversation:
+def conversation_append(*, session_id: Id, role: str, message: str, message_type: str = MessageType.TEXT,
+                        research_id: Id | None = None, metadata: dict | None = None) -> TechConversation:
     """Append one message; a linked research item must belong to the same session."""
     role = _checked_choice("role", role, MessageRole)
     message_type = _checked_choice("message_type", message_type, MessageType)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import transaction
 
-from sessions_app.errors import InvalidValue
+from sessions_app.errors import Id, InvalidValue
 from sessions_app.models import AgentErrorLog
 from sessions_app.services._common import existing_session_id, optional_text, required_text, uuid_argument
 
 
 @transaction.atomic
-def error_record(*, session_id, node: str, error_type: str, message: str, stack_trace: str = "",
+def error_record(*, session_id: Id, node: str, error_type: str, message: str, stack_trace: str = "",
                  retry_count: int = 0, recovery_strategy: str = "") -> AgentErrorLog:
     """Record an error one of the agent's nodes hit (not recovered yet)."""
     node = required_text("node", node, max_length=100)
@@ -30,7 +32,7 @@ def error_record(*, session_id, node: str, error_type: str, message: str, stack_
 
 
 @transaction.atomic
-def errors_set_recovered(*, error_ids, recovered: bool, session_id=None) -> int:
+def errors_set_recovered(*, error_ids: Iterable[Id], recovered: bool, session_id: Id | None = None) -> int:
     """Mark errors recovered (or reopen them); returns how many rows actually changed.
 
     Ids that name no error (or an error of another session, when session_id is

@@ -10,6 +10,7 @@ from django.utils import timezone
 from sessions_app.choices import MessageRole, MessageType
 from sessions_app.errors import (
     DecisionAlreadyRecorded,
+    Id,
     InvalidValue,
     ResearchNotFound,
     TechnologyNotInOptions,
@@ -24,7 +25,7 @@ from sessions_app.services.conversations import add_message
 class DecisionInput:
     """One decision of a batch (decisions_record)."""
 
-    research_id: object
+    research_id: Id
     technology: str
     reasoning: str
     custom: bool = False
@@ -47,7 +48,7 @@ def _checked_options(options) -> list[dict]:
 
 
 @transaction.atomic
-def research_record(*, session_id, technology_category: str, gap_description: str,
+def research_record(*, session_id: Id, technology_category: str, gap_description: str,
                     options: list[dict]) -> TechResearch:
     """Record a researched technology gap with its options (each a JSON object with a unique name)."""
     category = required_text("technology_category", technology_category, max_length=100).strip()
@@ -97,13 +98,15 @@ def _locked_research(research_id, session_id=None) -> TechResearch:
         rows = rows.filter(session_id=as_uuid(session_id, lambda _: ResearchNotFound(research_id, session_id)))
     research = rows.first()
     if research is None:
+        if session_id is not None:
+            existing_session_id(session_id)  # a missing session is SessionNotFound, as everywhere
         raise ResearchNotFound(research_id, session_id)
     return research
 
 
 @transaction.atomic
-def decision_record(*, research_id, technology: str, reasoning: str, custom: bool = False,
-                    session_id=None) -> TechResearch:
+def decision_record(*, research_id: Id, technology: str, reasoning: str, custom: bool = False,
+                    session_id: Id | None = None) -> TechResearch:
     """Record the user's choice on a research item, once, and append the matching user message.
 
     The row lock makes concurrent decisions on one item queue up: the first
@@ -127,7 +130,7 @@ def _locked_batch(session_pk, decisions: list[DecisionInput]) -> tuple[dict, dic
 
 
 @transaction.atomic
-def decisions_record(*, session_id, decisions: list[DecisionInput]) -> list[TechResearch]:
+def decisions_record(*, session_id: Id, decisions: list[DecisionInput]) -> list[TechResearch]:
     """Record several decisions of one session: all of them, or none (the first refusal raises)."""
     if not decisions:
         raise InvalidValue("decisions", "Give at least one decision.")

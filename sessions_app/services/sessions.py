@@ -15,7 +15,7 @@ from django.utils import timezone
 from design_bridge.errors import DesignOutputsMissing
 from design_bridge.services import DesignJobManifest, ensure_completed, load_design_job_manifest
 from sessions_app.choices import ACTIVE_STATUSES, SessionStage, SessionStatus
-from sessions_app.errors import DesignJobProjectMismatch, IllegalTransition, InvalidValue
+from sessions_app.errors import DesignJobProjectMismatch, Id, IllegalTransition, InvalidValue
 from sessions_app.models import TechSpecSession
 from sessions_app.services._common import lock_session, uuid_argument, violated_constraint
 
@@ -122,7 +122,7 @@ def _new_session(manifest: DesignJobManifest, project_id: uuid.UUID, user_id: uu
 
 
 @transaction.atomic
-def session_start(*, project_id, design_job_id, user_id) -> SessionStartResult:
+def session_start(*, project_id: Id, design_job_id: Id, user_id: Id) -> SessionStartResult:
     """Start a session for a completed design job of `project_id`, or return the active one.
 
     A second start for the same design job and user while a session of theirs is
@@ -210,7 +210,7 @@ def _next_state(session: TechSpecSession, status, stage, progress) -> dict[str, 
 
 
 @transaction.atomic
-def session_transition(*, session_id, status: str | None = None, stage: str | None = None,
+def session_transition(*, session_id: Id, status: str | None = None, stage: str | None = None,
                        progress: int | None = None) -> TechSpecSession:
     """Move a session along the state machine (STATUS_TRANSITIONS, STAGE_TRANSITIONS)."""
     _validate_request(status, stage, progress)

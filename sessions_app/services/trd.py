@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.db import transaction
 from django.db.models import Max
 
-from sessions_app.errors import InvalidValue
+from sessions_app.errors import Id, InvalidValue
 from sessions_app.models import GeneratedTRDDocument
 from sessions_app.services._common import json_object, lock_session, optional_text, required_text
 
@@ -27,9 +27,17 @@ def _quality_score(value) -> Decimal | None:
 
 
 @transaction.atomic
-def trd_store(*, session_id, trd_content: str, api_specification: str = "", database_schema: str = "",
-              architecture_diagram: str = "", tech_stack_document: str = "", quality_score=None,
-              validation_report: dict | None = None) -> GeneratedTRDDocument:
+def trd_store(
+    *,
+    session_id: Id,
+    trd_content: str,
+    api_specification: str = "",
+    database_schema: str = "",
+    architecture_diagram: str = "",
+    tech_stack_document: str = "",
+    quality_score: Decimal | float | int | str | None = None,
+    validation_report: dict | None = None,
+) -> GeneratedTRDDocument:
     """Store the session's next TRD version (previous highest + 1; the first is 1)."""
     fields = {
         "trd_content": required_text("trd_content", trd_content),
