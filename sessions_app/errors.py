@@ -37,6 +37,15 @@ class ResearchNotFound(NotFound):
         super().__init__(f"Research item {research_id} not found{where}.", details=details)
 
 
+class ErrorLogNotFound(NotFound):
+    """No agent error has this id, or it belongs to a session the caller may not see."""
+
+    code = "error_log_not_found"
+
+    def __init__(self, error_id):
+        super().__init__(f"Agent error {error_id} not found.", details={"error_id": str(error_id)})
+
+
 class TRDNotFound(NotFound):
     """The session has no TRD document (of this version, when one was asked for)."""
 

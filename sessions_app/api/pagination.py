@@ -12,12 +12,6 @@ class NewestFirstCursorPagination(CursorPagination):
     ordering = ("-created_at", "-id")
 
 
-class OldestFirstCursorPagination(NewestFirstCursorPagination):
-    """Conversation history reads oldest first."""
-
-    ordering = ("timestamp", "id")
-
-
 class ResearchCursorPagination(NewestFirstCursorPagination):
     ordering = ("created_at", "id")
 

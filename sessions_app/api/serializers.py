@@ -134,6 +134,16 @@ class ConversationOutput(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ConversationPageInput(serializers.Serializer):
+    cursor = serializers.CharField(required=False, max_length=500)
+    page_size = serializers.IntegerField(required=False, min_value=1, max_value=200, default=50)
+
+
+class ConversationPageOutput(serializers.Serializer):
+    next = serializers.URLField(allow_null=True)
+    results = ConversationOutput(many=True)
+
+
 class ConversationInput(serializers.Serializer):
     role = serializers.ChoiceField(choices=MessageRole.choices)
     message = serializers.CharField(max_length=50_000)

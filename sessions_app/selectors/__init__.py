@@ -7,7 +7,7 @@ or an empty list). Import from here; docs/DOMAIN.md lists them all.
 
 from sessions_app.selectors.conversations import ConversationPage, conversation_page, decode_cursor, encode_cursor
 from sessions_app.selectors.design_jobs import design_job_detail
-from sessions_app.selectors.error_logs import error_log_list
+from sessions_app.selectors.error_logs import error_log_get, error_log_list
 from sessions_app.selectors.research import research_list
 from sessions_app.selectors.sessions import (
     LatestError,
@@ -30,6 +30,7 @@ __all__ = [
     "decode_cursor",
     "design_job_detail",
     "encode_cursor",
+    "error_log_get",
     "error_log_list",
     "research_list",
     "session_counts_by_design_job_status",

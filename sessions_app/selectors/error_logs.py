@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from sessions_app.errors import Id
+from sessions_app.errors import ErrorLogNotFound, Id, as_uuid
 from sessions_app.models import AgentErrorLog
 from sessions_app.selectors._common import visible_sessions
 
@@ -21,3 +21,12 @@ def error_log_list(*, owner_id: Id | None = None, session_id: Id | None = None, 
     filters = {"session_id": session_id, "node": node, "error_type": error_type, "recovered": recovered}
     errors = errors.filter(**{name: value for name, value in filters.items() if value is not None})
     return errors.order_by("-created_at", "-id")
+
+
+def error_log_get(*, error_id, owner_id=None) -> AgentErrorLog:
+    """One error; an error of another owner's session is ErrorLogNotFound, like a missing one."""
+    pk = as_uuid(error_id, ErrorLogNotFound)
+    error = error_log_list(owner_id=owner_id).filter(pk=pk).first()
+    if error is None:
+        raise ErrorLogNotFound(error_id)
+    return error

@@ -7,11 +7,13 @@ the domain services and answer 409 when the state machine says no.
 from __future__ import annotations
 
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 
 from design_bridge import selectors as design_selectors
 from sessions_app import selectors, services
@@ -19,7 +21,6 @@ from sessions_app.api import serializers as s
 from sessions_app.api.filters import ErrorLogFilter, SessionFilter
 from sessions_app.api.pagination import (
     NewestFirstCursorPagination,
-    OldestFirstCursorPagination,
     ResearchCursorPagination,
     TRDVersionCursorPagination,
 )
@@ -100,14 +101,34 @@ class ResearchViewSet(SessionChildViewSet):
 
 
 class ConversationViewSet(SessionChildViewSet):
-    """The conversation, oldest first, keyset-paginated on (timestamp, id)."""
+    """The conversation, oldest first, in keyset pages of (timestamp, id).
+
+    `?cursor=` continues after the previous page (the `next` link carries it);
+    `?page_size=` takes 1 to 200 (default 50).
+    """
 
     serializer_class = s.ConversationOutput
     input_serializer = s.ConversationInput
-    pagination_class = OldestFirstCursorPagination
 
-    def get_queryset(self):
-        return selectors.conversation_list(session_id=self.session.id, owner_id=self.caller.owner_scope)
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("cursor", OpenApiTypes.STR, required=False),
+            OpenApiParameter("page_size", OpenApiTypes.INT, required=False),
+        ],
+        responses=s.ConversationPageOutput,
+    )
+    def list(self, request, session_pk=None):
+        params = validated(s.ConversationPageInput, request.query_params)
+        page = selectors.conversation_page(
+            session_id=self.session.id,
+            owner_id=self.caller.owner_scope,
+            after=params.get("cursor"),
+            limit=params["page_size"],
+        )
+        next_url = None
+        if page.next_cursor:
+            next_url = replace_query_param(request.build_absolute_uri(), "cursor", page.next_cursor)
+        return Response({"next": next_url, "results": s.ConversationOutput(page.items, many=True).data})
 
     @extend_schema(request=s.ConversationInput, responses={201: s.ConversationOutput})
     def create(self, request, session_pk=None):
