@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Avg, Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce, JSONObject
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -186,3 +186,22 @@ def session_counts_by_design_job_status(*, owner_id: Id | None = None) -> dict[s
     """Sessions per status of their design job (cross-schema join); one GROUP BY."""
     rows = visible_sessions(owner_id).order_by().values_list("design_job__status").annotate(n=Count("*"))
     return _counts(rows, DesignJobStatus.values)
+
+
+@dataclass(frozen=True)
+class StatusStats:
+    """Sessions in one status and their average progress."""
+
+    count: int
+    average_progress: float | None
+
+
+def session_stats_by_status(*, owner_id=None) -> dict[str, StatusStats]:
+    """Count and average progress per status, every status present; one GROUP BY."""
+    rows = (
+        visible_sessions(owner_id).order_by().values_list("status")
+        .annotate(n=Count("*"), avg=Avg("progress_percentage"))
+    )
+    stats = {status: StatusStats(0, None) for status in SessionStatus.values}
+    stats.update({status: StatusStats(n, float(avg) if avg is not None else None) for status, n, avg in rows})
+    return stats

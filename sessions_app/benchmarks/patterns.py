@@ -1,0 +1,128 @@
+"""The query patterns bench_queries times, each through the code users run.
+
+A pattern calls a selector, a service, an API view (in-process client) or an
+admin page; never a hand-written copy of its SQL. Thresholds are the defaults
+for --check, from the original performance plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from design_bridge import services as design_services
+from sessions_app import selectors, services
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """One timed operation."""
+
+    name: str
+    threshold_ms: float
+    kind: str  # "lookup", "list", "aggregate", "write", "api", "admin"
+    run: Callable[[Any], Any]
+    # Where the plan must use an index: a Seq Scan on a big table is flagged.
+    expects_index: bool = True
+
+    @property
+    def compares_raw(self) -> bool:
+        """ORM reads are also run as raw SQL through psycopg to measure the ORM's overhead."""
+        return self.kind in ("lookup", "list", "aggregate")
+
+
+def _rows(value) -> int:
+    if value is None:
+        return 0
+    if hasattr(value, "status_code"):  # an HTTP response: rows of a list page, else one object
+        data = getattr(value, "data", None)
+        return len(data["results"]) if isinstance(data, dict) and "results" in data else 1
+    if hasattr(value, "items") and not isinstance(value, dict):  # ConversationPage
+        return len(value.items)
+    if isinstance(value, dict | list | tuple):
+        return len(value)
+    return 1
+
+
+def _session_with_children(ctx):
+    session = selectors.session_get(session_id=ctx.session_id)
+    research = list(selectors.research_list(session_id=ctx.session_id))
+    page = selectors.conversation_page(session_id=ctx.session_id, limit=50)
+    trds = list(selectors.trd_versions(session_id=ctx.session_id))
+    errors = list(selectors.error_log_list(session_id=ctx.session_id)[:50])
+    return [session, *research, *page.items, *trds, *errors]
+
+
+def _design_job_documents(ctx):
+    outputs = design_services.load_design_agent_outputs(ctx.design_job_id)
+    decisions = design_services.load_design_decisions(ctx.design_job_id)
+    return [outputs, *decisions]
+
+
+def _insert_error(ctx):
+    return services.error_record(
+        session_id=ctx.session_id, node="bench_queries", error_type="BenchmarkProbe",
+        message="Written by bench_queries inside a transaction that is rolled back.",
+    )
+
+
+def _get(ctx, url: str, **extra):
+    response = ctx.client.get(url, **extra)
+    if response.status_code != 200:
+        raise RuntimeError(f"GET {url} answered {response.status_code}: {response.content[:200]!r}")
+    return response
+
+
+def _admin(ctx, url: str):
+    response = ctx.admin_client.get(url)
+    if response.status_code != 200:
+        raise RuntimeError(f"GET {url} answered {response.status_code}")
+    return response
+
+
+PATTERNS: list[Pattern] = [
+    Pattern("session_by_id", 5, "lookup", lambda c: selectors.session_get(session_id=c.session_id)),
+    Pattern(
+        "sessions_by_status_50", 50, "list",
+        lambda c: list(selectors.session_list(status=c.status)[:50]),
+    ),
+    Pattern("research_by_session", 20, "list", lambda c: list(selectors.research_list(session_id=c.session_id))),
+    Pattern(
+        "conversation_page_50", 30, "list",
+        lambda c: selectors.conversation_page(session_id=c.session_id, limit=50),
+    ),
+    Pattern("counts_by_status", 50, "aggregate", lambda c: selectors.session_counts_by_status(), False),
+    Pattern(
+        "stats_by_status", 50, "aggregate", lambda c: selectors.session_stats_by_status(), False,
+    ),
+    Pattern("session_with_children", 100, "list", _session_with_children),
+    Pattern(
+        "unrecovered_errors_by_node_50", 50, "list",
+        lambda c: list(selectors.error_log_list(node=c.node, recovered=False)[:50]),
+    ),
+    Pattern(
+        "session_with_design_job", 100, "lookup",
+        lambda c: selectors.session_with_design_job(session_id=c.session_id),
+    ),
+    Pattern(
+        "sessions_with_design_job_50", 150, "list",
+        lambda c: selectors.sessions_with_design_job(status=c.status, limit=50),
+    ),
+    Pattern("design_job_outputs_and_decisions", 100, "list", _design_job_documents),
+    Pattern(
+        "counts_by_design_job_status", 50, "aggregate",
+        lambda c: selectors.session_counts_by_design_job_status(), False,
+    ),
+    Pattern("fk_checked_insert", 20, "write", _insert_error),
+    Pattern("api_session_status", 200, "api", lambda c: _get(c, f"/api/tech-spec/sessions/{c.session_id}/status")),
+    Pattern("api_session_list", 200, "api", lambda c: _get(c, f"/api/sessions/?status={c.status}")),
+    Pattern("api_trd", 200, "api", lambda c: _get(c, f"/api/tech-spec/sessions/{c.trd_session_id}/trd")),
+    Pattern("admin_sessions_changelist", 300, "admin", lambda c: _admin(c, c.admin_urls["sessions"])),
+    Pattern("admin_session_change", 300, "admin", lambda c: _admin(c, c.admin_urls["session"])),
+    Pattern("admin_errors_changelist", 300, "admin", lambda c: _admin(c, c.admin_urls["errors"])),
+]
+
+
+def rows_of(value) -> int:
+    return _rows(value)
