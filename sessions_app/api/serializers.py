@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from design_bridge.models import DesignDecision, DesignJob, DesignOutput
+from design_bridge.models import DesignDecision, DesignJob, DesignJobStatus, DesignOutput
 from sessions_app.choices import MessageRole, MessageType, SessionStage, SessionStatus
 from sessions_app.models import (
     AgentErrorLog,
@@ -237,6 +237,10 @@ class DesignDecisionOutput(serializers.ModelSerializer):
 
 
 class DesignJobOutput(serializers.ModelSerializer):
+    # A plain string, not an enum: the Design Agent owns these values (and a second
+    # enum named "status" would collide with the session's in the schema).
+    status = serializers.CharField(read_only=True, help_text=f"One of {', '.join(DesignJobStatus.values)} today.")
+
     class Meta:
         model = DesignJob
         fields = ["id", "project_id", "user_id", "status", "created_at", "updated_at", "completed_at"]

@@ -3,6 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter, SimpleRouter
 
+from sessions_app.api import schema  # noqa: F401 - registers the OpenAPI auth extension
 from sessions_app.api.views import flow, resources
 
 router = DefaultRouter(trailing_slash="/?")

@@ -71,6 +71,15 @@ class SessionChildViewSet(SessionScopedMixin, mixins.ListModelMixin, viewsets.Ge
     permission_classes = [*SessionScopedMixin.permission_classes, AgentWritesOnly]
     input_serializer: type = None
 
+    def get_queryset(self):
+        # Schema generation has no session in the URL: describe the model without touching it.
+        if getattr(self, "swagger_fake_view", False):
+            return self.serializer_class.Meta.model.objects.none()
+        return self.session_queryset()
+
+    def session_queryset(self):
+        raise NotImplementedError
+
     def create(self, request, session_pk=None):
         data = validated(self.input_serializer, request.data)
         row = self.perform_write(data)
@@ -84,7 +93,7 @@ class ResearchViewSet(SessionChildViewSet):
     input_serializer = s.ResearchInput
     pagination_class = ResearchCursorPagination
 
-    def get_queryset(self):
+    def session_queryset(self):
         return selectors.research_list(session_id=self.session.id, owner_id=self.caller.owner_scope)
 
     @extend_schema(request=s.ResearchInput, responses={201: s.ResearchOutput})
@@ -152,7 +161,7 @@ class TRDVersionViewSet(SessionChildViewSet):
     input_serializer = s.TRDInput
     pagination_class = TRDVersionCursorPagination
 
-    def get_queryset(self):
+    def session_queryset(self):
         return selectors.trd_versions(session_id=self.session.id, owner_id=self.caller.owner_scope)
 
     @extend_schema(request=s.TRDInput, responses={201: s.TRDOutput})
@@ -169,7 +178,7 @@ class SessionErrorViewSet(SessionChildViewSet):
     input_serializer = s.ErrorLogInput
     pagination_class = NewestFirstCursorPagination
 
-    def get_queryset(self):
+    def session_queryset(self):
         return selectors.error_log_list(session_id=self.session.id, owner_id=self.caller.owner_scope)
 
     @extend_schema(request=s.ErrorLogInput, responses={201: s.ErrorLogOutput})
