@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install db run test lint clean-db
+.PHONY: install db run test lint clean-db bench
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,12 @@ lint: install
 test: lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Seeds techspec_bench_$(BENCH_SESSIONS) (once), benchmarks it, rewrites its section of docs/PERFORMANCE.md.
+BENCH_SESSIONS ?= 100000
+BENCH_REPS     ?= 100
+bench: db
+	$(BIN)/python manage.py bench_report --sessions $(BENCH_SESSIONS) --reps $(BENCH_REPS)
 
 # Stops the embedded server and deletes its data folder.
 clean-db:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import environ
 
@@ -23,3 +23,16 @@ def database_config(url: str) -> dict:
     if isinstance(config.get("HOST"), str) and config["HOST"].startswith("%2F"):
         config["HOST"] = unquote(config["HOST"])
     return config
+
+
+def server_url(settings_dict: dict, dbname: str) -> str:
+    """A libpq URL for another database on the server `settings_dict` points at."""
+    user = quote(settings_dict.get("USER") or "postgres")
+    password = settings_dict.get("PASSWORD") or ""
+    auth = f"{user}:{quote(password)}" if password else user
+    host = settings_dict.get("HOST") or ""
+    port = settings_dict.get("PORT") or ""
+    if host.startswith("/"):
+        url = f"postgresql://{auth}@/{dbname}?host={host}"
+        return f"{url}&port={port}" if port else url
+    return f"postgresql://{auth}@{host or 'localhost'}{':' + str(port) if port else ''}/{dbname}"

@@ -8,26 +8,16 @@ import sys
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
 import psycopg
 import pytest
 from psycopg import sql
 
+from techspec_project.database_url import server_url
+
+_server_conninfo = server_url  # older name, still used by some tests
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _server_conninfo(settings_dict: dict, dbname: str) -> str:
-    """A libpq URL for `dbname` on the server the suite runs against."""
-    user = quote(settings_dict.get("USER") or "postgres")
-    password = settings_dict.get("PASSWORD") or ""
-    auth = f"{user}:{quote(password)}" if password else user
-    host = settings_dict.get("HOST") or ""
-    port = settings_dict.get("PORT") or ""
-    if host.startswith("/"):
-        url = f"postgresql://{auth}@/{dbname}?host={host}"
-        return f"{url}&port={port}" if port else url
-    return f"postgresql://{auth}@{host or 'localhost'}{':' + str(port) if port else ''}/{dbname}"
 
 
 @dataclass
@@ -62,11 +52,11 @@ def scratch_database(django_db_blocker):
     from django.db import connection
 
     name = f"techspec_scratch_{uuid.uuid4().hex[:12]}"
-    admin_url = _server_conninfo(connection.settings_dict, "postgres")
+    admin_url = server_url(connection.settings_dict, "postgres")
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     try:
-        yield ScratchDatabase(name=name, url=_server_conninfo(connection.settings_dict, name))
+        yield ScratchDatabase(name=name, url=server_url(connection.settings_dict, name))
     finally:
         with psycopg.connect(admin_url, autocommit=True) as conn:
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
