@@ -15,8 +15,10 @@ from sessions_app.seeding.config import SeedConfig
 from sessions_app.seeding.progress import Progress
 from sessions_app.seeding.writer import BatchWriter
 
-ANALYZED_TABLES = (
-    "tech_spec_sessions", "tech_research", "tech_conversations", "generated_trd_documents", "agent_error_logs",
+# Two groups of about equal size, so two connections can analyse them at once.
+ANALYZE_GROUPS = (
+    ("tech_conversations", "generated_trd_documents"),
+    ("tech_research", "tech_spec_sessions", "agent_error_logs"),
 )
 
 
@@ -115,7 +117,7 @@ def run_seed(
         except BaseException as exc:
             result.seconds = time.perf_counter() - started
             raise SeedInterrupted(result) from exc
-        _analyze()
+        _analyze(parallel=workers > 1)
     finally:
         writer.cleanup()
     result.seconds = time.perf_counter() - started
@@ -169,7 +171,22 @@ def _work_in_parallel(config, verify, jobs, batches: _Batches, committed: Callab
         raise errors[0]
 
 
-def _analyze() -> None:
-    # Fresh statistics, so the first queries after a seed get sensible plans.
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE " + ", ".join(ANALYZED_TABLES))
+def _analyze(*, parallel: bool) -> None:
+    """Fresh statistics, so the first queries after a seed get sensible plans."""
+    if not parallel:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE " + ", ".join(t for group in ANALYZE_GROUPS for t in group))
+        return
+
+    def analyze(tables: tuple[str, ...]) -> None:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE " + ", ".join(tables))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=analyze, args=(group,), daemon=True) for group in ANALYZE_GROUPS]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
