@@ -104,3 +104,84 @@ def api_as(db):
         return ApiCaller(user_id=user_id, role=role, client=client)
 
     return make
+
+
+# --- live servers ---------------------------------------------------------------------
+
+
+@dataclass
+class LiveServer:
+    """A `manage.py runserver` subprocess on a loopback port, against the test database."""
+
+    url: str
+    process: subprocess.Popen
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_until_up(server: LiveServer, deadline: float) -> None:
+    import time
+    import urllib.error
+    import urllib.request
+
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise AssertionError(f"runserver exited: {server.process.stderr.read()[-2000:]}")
+        try:
+            with urllib.request.urlopen(f"{server.url}/health", timeout=2):
+                return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.1)
+    raise AssertionError(f"runserver at {server.url} did not answer in time")
+
+
+@pytest.fixture
+def live_servers(transactional_db):
+    """`live_servers(n, **env)` starts n runserver processes sharing the test database
+    (and so its cache table); each is stopped, by its own pid, after the test."""
+    import time
+
+    from django.db import connection
+
+    started: list[LiveServer] = []
+    database_url = _server_conninfo(connection.settings_dict, connection.settings_dict["NAME"])
+
+    def start(n: int = 1, **extra_env: str) -> list[LiveServer]:
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "DJANGO_SETTINGS_MODULE": "techspec_project.settings_test",
+            "PYTHONUNBUFFERED": "1",
+            **extra_env,
+        }
+        servers = []
+        for _ in range(n):
+            port = _free_port()
+            process = subprocess.Popen(
+                [sys.executable, "manage.py", "runserver", "--noreload", "--skip-checks", f"127.0.0.1:{port}"],
+                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            )
+            servers.append(LiveServer(url=f"http://127.0.0.1:{port}", process=process))
+        started.extend(servers)
+        deadline = time.monotonic() + 60
+        for server in servers:
+            _wait_until_up(server, deadline)
+        return servers
+
+    try:
+        yield start
+    finally:
+        for server in started:
+            server.process.terminate()
+        for server in started:
+            try:
+                server.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.process.kill()
+                server.process.wait(timeout=10)
