@@ -1,0 +1,88 @@
+"""Read-only inlines of a session's change page: research with decisions, TRD versions, errors."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+
+from sessions_app.admin.common import admin_link, excerpt
+from sessions_app.models import AgentErrorLog, GeneratedTRDDocument, TechResearch
+from sessions_app.selectors.trd import TRD_TEXT_FIELDS
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """An inline staff read; rows are written by the agent through the services."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ResearchInline(ReadOnlyInline):
+    model = TechResearch
+    verbose_name_plural = "research and decisions"
+    fields = ("technology_category", "gap", "options", "decision", "selection_reasoning", "decision_timestamp")
+    readonly_fields = fields
+
+    @admin.display(description="gap")
+    def gap(self, obj):
+        return excerpt(obj.gap_description, 160)
+
+    @admin.display(description="researched options")
+    def options(self, obj):
+        names = [str(option.get("name", "?")) for option in obj.researched_options if isinstance(option, dict)]
+        return ", ".join(names) or "—"
+
+    @admin.display(description="decision")
+    def decision(self, obj):
+        if not obj.is_decided:
+            return "awaiting decision"
+        return f"{obj.selected_technology} (custom)" if obj.is_custom_selection else obj.selected_technology
+
+
+class TRDInline(ReadOnlyInline):
+    model = GeneratedTRDDocument
+    verbose_name_plural = "TRD versions"
+    fields = ("version", "quality_score", "created_at", "markdown")
+    readonly_fields = fields
+    ordering = ("-version",)
+
+    def get_queryset(self, request):
+        # Versions only: the documents are read on the Markdown page.
+        return super().get_queryset(request).defer(*TRD_TEXT_FIELDS)
+
+    @admin.display(description="document")
+    def markdown(self, obj):
+        url = reverse("admin:sessions_app_generatedtrddocument_markdown", args=[obj.pk])
+        return format_html('<a href="{}">Read v{} as Markdown</a>', url, obj.version)
+
+
+class ErrorInline(ReadOnlyInline):
+    model = AgentErrorLog
+    verbose_name_plural = "errors"
+    fields = ("error", "node", "error_type", "message_excerpt", "retry_count", "recovered", "recovery_strategy",
+              "created_at")
+    readonly_fields = fields
+    ordering = ("-created_at",)
+    show_change_link = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("stack_trace")
+
+    @admin.display(description="error")
+    def error(self, obj):
+        return admin_link(AgentErrorLog, obj.pk, "open")
+
+    @admin.display(description="message")
+    def message_excerpt(self, obj):
+        return excerpt(obj.message, 120)

@@ -1,0 +1,221 @@
+"""Sessions in the admin: a changelist that stays fast at a million rows, and a read-mostly change page."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
+from django.db.models import Exists, OuterRef
+from django.utils.html import format_html, format_html_join
+
+from design_bridge.errors import DesignOutputsMissing
+from design_bridge.models import DesignJob
+from design_bridge.services import load_design_agent_outputs, load_design_decisions, load_design_job_manifest
+from sessions_app.admin.common import (
+    BigTableAdmin,
+    ExactIdSearchMixin,
+    admin_link,
+    changelist_url,
+    excerpt,
+)
+from sessions_app.admin.forms import SessionStartForm, SessionStateForm
+from sessions_app.admin.inlines import ErrorInline, ResearchInline, TRDInline
+from sessions_app.models import AgentErrorLog, TechConversation, TechSpecSession
+from sessions_app.selectors.admin import SessionPageCounts, conversation_timeline, session_page_counts
+
+TIMELINE_LENGTH = 50
+OUTPUT_PREVIEW_CHARS = 2_000
+
+
+class HasUnrecoveredErrorsFilter(admin.SimpleListFilter):
+    """Sessions with (or without) at least one error that has not recovered (EXISTS, no join)."""
+
+    title = "unrecovered errors"
+    parameter_name = "has_unrecovered_errors"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Has unrecovered errors"), ("no", "None")]
+
+    def queryset(self, request, queryset):
+        open_errors = Exists(AgentErrorLog.objects.filter(session_id=OuterRef("pk"), recovered=False))
+        if self.value() == "yes":
+            return queryset.filter(open_errors)
+        if self.value() == "no":
+            return queryset.filter(~open_errors)
+        return queryset
+
+
+class SessionChangeList(ChangeList):
+    """Loads the page's research, conversation and error counts in three grouped queries."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        # A list never needs the snapshot JSON.
+        return super().get_queryset(request, exclude_parameters).defer("session_data")
+
+    def get_results(self, request):
+        super().get_results(request)
+        self.result_list = list(self.result_list)
+        counts = session_page_counts(session.pk for session in self.result_list)
+        for session in self.result_list:
+            session.page_counts = counts.get(session.pk, SessionPageCounts())
+
+
+@admin.register(TechSpecSession)
+class TechSpecSessionAdmin(ExactIdSearchMixin, BigTableAdmin):
+    """Browse sessions; status changes go through the state machine."""
+
+    list_display = (
+        "id", "project_id", "status", "current_stage", "progress", "design_job_status",
+        "research_count", "conversation_count", "unrecovered_error_count", "created_at", "updated_at",
+    )
+    list_select_related = ("design_job",)
+    list_filter = ("status", "current_stage", "created_at", HasUnrecoveredErrorsFilter)
+    search_id_fields = ("pk", "project_id", "design_job_id")
+    search_help_text = "Search by an exact session id, project id or design job id (UUID)."
+    ordering = ("-created_at", "-id")
+    raw_id_fields = ("design_job",)
+    inlines = (ResearchInline, TRDInline, ErrorInline)
+
+    change_fieldsets = (
+        (None, {"fields": ("id", "project_id", "design_job", "user_id", "websocket_url")}),
+        ("State (changes go through the session state machine)",
+         {"fields": ("status", "current_stage", "progress_percentage", "created_at", "updated_at", "completed_at")}),
+        ("Design job", {"fields": ("design_job_panel",)}),
+        ("Conversation", {"fields": ("conversation_timeline",)}),
+        ("Snapshot", {"fields": ("session_data_pretty",), "classes": ("collapse",)}),
+    )
+    change_readonly_fields = (
+        "id", "project_id", "design_job", "user_id", "websocket_url", "created_at", "updated_at", "completed_at",
+        "design_job_panel", "conversation_timeline", "session_data_pretty",
+    )
+
+    # --- querysets, forms and saving ------------------------------------------
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("design_job")
+
+    def get_changelist(self, request, **kwargs):
+        return SessionChangeList
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return ((None, {"fields": ("project_id", "design_job", "user_id")}),)
+        return self.change_fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.change_readonly_fields if obj is not None else ()
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else ()
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["form"] = SessionStateForm if obj is not None else SessionStartForm
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.request = request
+        return form
+
+    def save_model(self, request, obj, form, change):
+        # The form's service call already wrote (or found) the row; show what is stored.
+        result = getattr(form, "result", None)
+        if not change:
+            obj.pk = result.session.pk
+            if not result.created:
+                messages.info(request, "This design job and user already had an active session; here it is.")
+        obj.refresh_from_db()
+
+    # --- changelist columns ----------------------------------------------------
+
+    @admin.display(description="progress", ordering="progress_percentage")
+    def progress(self, obj):
+        value = obj.progress_percentage
+        return format_html(
+            '<progress max="100" value="{}" title="{}%" style="width:6em"></progress> {}%', value, value, value
+        )
+
+    @admin.display(description="design job", ordering="design_job__status")
+    def design_job_status(self, obj):
+        return obj.design_job.get_status_display()
+
+    @admin.display(description="research")
+    def research_count(self, obj):
+        return obj.page_counts.research
+
+    @admin.display(description="messages")
+    def conversation_count(self, obj):
+        return obj.page_counts.conversations
+
+    @admin.display(description="open errors")
+    def unrecovered_error_count(self, obj):
+        count = obj.page_counts.unrecovered_errors
+        if not count:
+            return 0
+        url = changelist_url(AgentErrorLog, session=obj.pk, recovered__exact=0)
+        return format_html('<a href="{}" style="color:#ba2121;font-weight:bold">{}</a>', url, count)
+
+    # --- change page panels ------------------------------------------------------
+
+    @admin.display(description="design job")
+    def design_job_panel(self, obj):
+        manifest = load_design_job_manifest(obj.design_job_id)
+        job = manifest.job
+        header = format_html(
+            "<p>{} · status <strong>{}</strong> · project {} · completed {} · {} decisions</p>",
+            admin_link(DesignJob, job.pk), job.get_status_display(), job.project_id,
+            job.completed_at or "—", manifest.decision_count,
+        )
+        return header + self._outputs_html(obj, manifest) + self._decisions_html(obj)
+
+    def _outputs_html(self, obj, manifest):
+        if manifest.missing_outputs:
+            missing = ", ".join(manifest.missing_outputs)
+            return format_html("<p class='errornote'>Missing required outputs: {}</p>", missing)
+        try:
+            outputs = load_design_agent_outputs(obj.design_job_id)
+        except DesignOutputsMissing as exc:  # pragma: no cover - a race with the Design Agent
+            return format_html("<p class='errornote'>{}</p>", exc.message)
+        documents = [
+            ("PRD", outputs.prd), ("Design system", outputs.design_system),
+            ("UX flow", outputs.ux_flow), ("Screen specs", outputs.screen_specs),
+        ]
+        rows = format_html_join(
+            "", "<details><summary>{} ({} characters)</summary><pre style='white-space:pre-wrap'>{}</pre></details>",
+            ((title, len(body), body[:OUTPUT_PREVIEW_CHARS]) for title, body in documents),
+        )
+        code = outputs.ai_studio_code_path or "none"
+        return rows + format_html("<p>AI Studio code: {}</p>", code)
+
+    def _decisions_html(self, obj):
+        decisions = load_design_decisions(obj.design_job_id)
+        if not decisions:
+            return format_html("<p>{}</p>", "No design decisions.")
+        rows = format_html_join(
+            "", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            ((d.decision_type, d.decision_value, d.reasoning, d.created_at) for d in decisions),
+        )
+        return format_html(
+            "<table><thead><tr><th>Decision</th><th>Value</th><th>Reasoning</th><th>At</th></tr></thead>"
+            "<tbody>{}</tbody></table>", rows,
+        )
+
+    @admin.display(description="conversation")
+    def conversation_timeline(self, obj):
+        messages_ = conversation_timeline(session_id=obj.pk, limit=TIMELINE_LENGTH)
+        full = changelist_url(TechConversation, session=obj.pk)
+        link = format_html('<p>Latest {} messages, oldest first. <a href="{}">Full conversation</a></p>',
+                           TIMELINE_LENGTH, full)
+        if not messages_:
+            return link
+        rows = format_html_join(
+            "", "<tr><td>{}</td><td><strong>{}</strong></td><td>{}</td><td>{}</td></tr>",
+            ((m.timestamp, m.get_role_display(), m.get_message_type_display(), excerpt(m.message, 300))
+             for m in messages_),
+        )
+        return link + format_html(
+            "<table class='timeline'><thead><tr><th>When</th><th>Who</th><th>Type</th><th>Message</th></tr>"
+            "</thead><tbody>{}</tbody></table>", rows,
+        )
+
+    @admin.display(description="session data")
+    def session_data_pretty(self, obj):
+        return format_html("<pre>{}</pre>", json.dumps(obj.session_data, indent=2, sort_keys=True))

@@ -1,0 +1,138 @@
+"""Reads only the Django admin makes: page counts, error groups, row estimates.
+
+Each runs a fixed number of queries whatever the number of rows asked about, so
+admin pages stay query-count bounded at a million sessions.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import connection
+from django.db.models import Count, Max, Min, Q, QuerySet
+
+from sessions_app.models import AgentErrorLog, TechConversation, TechResearch
+
+# Below this many (estimated) rows an exact COUNT(*) is cheap enough to run.
+EXACT_COUNT_BELOW = 10_000
+
+
+@dataclass(frozen=True)
+class SessionPageCounts:
+    """The child-row counts the sessions changelist shows for one session."""
+
+    research: int = 0
+    conversations: int = 0
+    unrecovered_errors: int = 0
+
+
+@dataclass(frozen=True)
+class ErrorGroup:
+    """All errors of one (node, error type): how many, how many still open, first and last seen."""
+
+    node: str
+    error_type: str
+    total: int
+    unrecovered: int
+    first_seen: datetime
+    last_seen: datetime
+
+
+def _grouped_counts(queryset: QuerySet, session_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
+    rows = queryset.filter(session_id__in=session_ids).order_by().values_list("session_id").annotate(n=Count("*"))
+    return dict(rows)
+
+
+def session_page_counts(session_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, SessionPageCounts]:
+    """Research, conversation and unrecovered-error counts of a page of sessions (three grouped queries)."""
+    ids = list(session_ids)
+    if not ids:
+        return {}
+    research = _grouped_counts(TechResearch.objects.all(), ids)
+    conversations = _grouped_counts(TechConversation.objects.all(), ids)
+    errors = _grouped_counts(AgentErrorLog.objects.filter(recovered=False), ids)
+    return {
+        pk: SessionPageCounts(
+            research=research.get(pk, 0),
+            conversations=conversations.get(pk, 0),
+            unrecovered_errors=errors.get(pk, 0),
+        )
+        for pk in ids
+    }
+
+
+def error_groups(*, since: datetime | None = None) -> list[ErrorGroup]:
+    """One row per (node, error type), most unrecovered first (one GROUP BY)."""
+    errors = AgentErrorLog.objects.all()
+    if since is not None:
+        errors = errors.filter(created_at__gte=since)
+    rows = (
+        errors.order_by()
+        .values("node", "error_type")
+        .annotate(
+            total=Count("*"),
+            unrecovered=Count("*", filter=Q(recovered=False)),
+            first_seen=Min("created_at"),
+            last_seen=Max("created_at"),
+        )
+        .order_by("-unrecovered", "-last_seen", "node", "error_type")
+    )
+    return [ErrorGroup(**row) for row in rows]
+
+
+def recent_distinct_values(model, field: str, *, window: int = 10_000) -> list[str]:
+    """Distinct values of `field` among the newest `window` rows (one query through the created_at index).
+
+    A filter sidebar must not run SELECT DISTINCT over a table of millions of rows;
+    values seen only in older rows can still be filtered on through the URL.
+    """
+    newest = model.objects.order_by("-created_at").values("pk")[:window]
+    values = model.objects.filter(pk__in=newest).order_by(field).values_list(field, flat=True).distinct()
+    return list(values)
+
+
+def _table_estimate(db_table: str) -> float:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples FROM pg_class WHERE oid = to_regclass(%s)", [connection.ops.quote_name(db_table)]
+        )
+        row = cursor.fetchone()
+    return row[0] if row else -1
+
+
+def _plan_estimate(queryset: QuerySet) -> int:
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def estimated_row_count(queryset: QuerySet) -> int:
+    """PostgreSQL's estimate of how many rows `queryset` returns, without counting them (one query).
+
+    Unfiltered: the table's statistics (pg_class.reltuples, kept by ANALYZE and
+    autovacuum). Filtered, or a table never analyzed (reltuples is -1): the
+    planner's row estimate from EXPLAIN.
+    """
+    if not queryset.query.where:
+        estimate = _table_estimate(queryset.model._meta.db_table)
+        if estimate >= 0:
+            return int(estimate)
+    return _plan_estimate(queryset)
+
+
+def conversation_timeline(*, session_id: uuid.UUID, limit: int = 50) -> list[TechConversation]:
+    """The latest `limit` messages of a session, oldest of them first (one query, keyset index)."""
+    latest = (
+        TechConversation.objects.filter(session_id=session_id)
+        .defer("metadata")
+        .order_by("-timestamp", "-id")[:limit]
+    )
+    return list(reversed(latest))
