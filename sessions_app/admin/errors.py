@@ -106,7 +106,7 @@ class AgentErrorLogAdmin(ExactIdSearchMixin, BigTableAdmin):
         if window not in GROUP_WINDOWS:
             window = DEFAULT_GROUP_WINDOW
         days = GROUP_WINDOWS[window]
-        since = timezone.now() - timedelta(days=days) if days is not None else None
+        since = timezone.now().replace(microsecond=0) - timedelta(days=days) if days is not None else None
         list_params = {"created_at__gte": since.isoformat()} if since is not None else {}
         rows = [
             {

@@ -75,7 +75,7 @@ def error_groups(*, since: datetime | None = None) -> list[ErrorGroup]:
         .values("node", "error_type")
         .annotate(
             total=Count("*"),
-            unrecovered=Count("*", filter=Q(recovered=False)),
+            unrecovered=Count("pk", filter=Q(recovered=False)),
             first_seen=Min("created_at"),
             last_seen=Max("created_at"),
         )
@@ -121,6 +121,8 @@ def estimated_row_count(queryset: QuerySet) -> int:
     autovacuum). Filtered, or a table never analyzed (reltuples is -1): the
     planner's row estimate from EXPLAIN.
     """
+    if queryset.query.is_empty():
+        return 0
     if not queryset.query.where:
         estimate = _table_estimate(queryset.model._meta.db_table)
         if estimate >= 0:
