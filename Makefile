@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install db run test lint clean-db bench
+.PHONY: install db run test lint clean-db fuzz bench
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,12 @@ BENCH_SESSIONS ?= 100000
 BENCH_REPS     ?= 100
 bench: db
 	$(BIN)/python manage.py bench_report --sessions $(BENCH_SESSIONS) --reps $(BENCH_REPS)
+
+# schemathesis against a live runserver (seeded test database, staff token), longer than
+# the bounded run inside `make test`: no 5xx, every response matching the schema.
+fuzz: install
+	FUZZ_MAX_EXAMPLES=$${FUZZ_MAX_EXAMPLES:-25} FUZZ_MAX_SECONDS=$${FUZZ_MAX_SECONDS:-120} \
+		$(BIN)/python -m pytest tests/test_api_fuzz.py -p no:randomly $(PYTEST_ARGS)
 
 # Stops the embedded server and deletes its data folder.
 clean-db:

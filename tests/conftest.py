@@ -115,6 +115,10 @@ class LiveServer:
 
     url: str
     process: subprocess.Popen
+    log: Path
+
+    def log_tail(self) -> str:
+        return self.log.read_text(errors="replace")[-2000:]
 
 
 def _free_port() -> int:
@@ -132,7 +136,7 @@ def _wait_until_up(server: LiveServer, deadline: float) -> None:
 
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
-            raise AssertionError(f"runserver exited: {server.process.stderr.read()[-2000:]}")
+            raise AssertionError(f"runserver exited: {server.log_tail()}")
         try:
             with urllib.request.urlopen(f"{server.url}/health", timeout=2):
                 return
@@ -142,7 +146,7 @@ def _wait_until_up(server: LiveServer, deadline: float) -> None:
 
 
 @pytest.fixture
-def live_servers(transactional_db):
+def live_servers(transactional_db, tmp_path):
     """`live_servers(n, **env)` starts n runserver processes sharing the test database
     (and so its cache table); each is stopped, by its own pid, after the test."""
     import time
@@ -163,11 +167,14 @@ def live_servers(transactional_db):
         servers = []
         for _ in range(n):
             port = _free_port()
-            process = subprocess.Popen(
-                [sys.executable, "manage.py", "runserver", "--noreload", "--skip-checks", f"127.0.0.1:{port}"],
-                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-            )
-            servers.append(LiveServer(url=f"http://127.0.0.1:{port}", process=process))
+            # The request log goes to a file: an unread pipe fills up and blocks the server.
+            log = tmp_path / f"runserver-{port}.log"
+            with log.open("w") as log_file:
+                process = subprocess.Popen(
+                    [sys.executable, "manage.py", "runserver", "--noreload", "--skip-checks", f"127.0.0.1:{port}"],
+                    cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT, text=True,
+                )
+            servers.append(LiveServer(url=f"http://127.0.0.1:{port}", process=process, log=log))
         started.extend(servers)
         deadline = time.monotonic() + 60
         for server in servers:
