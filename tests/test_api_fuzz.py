@@ -45,7 +45,7 @@ def seed() -> None:
 @pytest.mark.slow
 @pytest.mark.timeout(int(os.environ.get("FUZZ_MAX_SECONDS", "30")) + 150)
 @pytest.mark.skipif(not ST.exists() and not shutil.which("st"), reason="schemathesis is in requirements-dev.txt")
-def test_schemathesis_finds_no_server_error_and_no_schema_violation(live_servers):
+def test_schemathesis_finds_no_server_error_and_no_schema_violation(live_servers, tmp_path):
     seed()
     # Fuzzing sends hundreds of requests: raise the limits for this server only.
     # DEBUG off: a 500 must carry no traceback, and the run sees what production answers.
@@ -65,7 +65,8 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(live_servers
             "--header", f"Authorization: Bearer {token}", "--request-timeout", "10",
             "--suppress-health-check", "all", "--no-color",
         ],
-        capture_output=True, text=True, timeout=int(max_seconds) + 90,
+        # cwd: schemathesis keeps its example database in ./.schemathesis, not in the repo.
+        cwd=tmp_path, capture_output=True, text=True, timeout=int(max_seconds) + 90,
     )
 
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
