@@ -28,7 +28,15 @@ run: db
 lint: install
 	$(BIN)/ruff check .
 
-test: lint
+# Debian's chromium and its driver for tests/test_admin_browser.py, installed only when missing.
+.PHONY: browser-deps
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update && $$SUDO apt-get install -y chromium chromium-driver; \
+	fi
+
+test: lint browser-deps
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

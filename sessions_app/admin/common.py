@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 
@@ -119,3 +120,8 @@ def changelist_url(model, **params) -> str:
 def excerpt(text: str, length: int = 80) -> str:
     text = " ".join(text.split())
     return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def when(moment) -> str:
+    """A timestamp as staff read it: local time to the second, or a dash."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S") if moment else "—"

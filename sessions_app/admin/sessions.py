@@ -18,6 +18,7 @@ from sessions_app.admin.common import (
     admin_link,
     changelist_url,
     excerpt,
+    when,
 )
 from sessions_app.admin.forms import SessionStartForm, SessionStateForm
 from sessions_app.admin.inlines import ErrorInline, ResearchInline, TRDInline
@@ -66,7 +67,7 @@ class TechSpecSessionAdmin(ExactIdSearchMixin, BigTableAdmin):
     """Browse sessions; status changes go through the state machine."""
 
     list_display = (
-        "id", "project_id", "status", "current_stage", "progress", "design_job_status",
+        "short_id", "short_project_id", "status", "current_stage", "progress", "design_job_status",
         "research_count", "conversation_count", "unrecovered_error_count", "created_at", "updated_at",
     )
     list_select_related = ("design_job",)
@@ -124,7 +125,20 @@ class TechSpecSessionAdmin(ExactIdSearchMixin, BigTableAdmin):
                 messages.info(request, "This design job and user already had an active session; here it is.")
         obj.refresh_from_db()
 
+    def has_delete_permission(self, request, obj=None):
+        # A session ends through the state machine (failed, cancelled); deleting one from the
+        # admin would bypass it and, at scale, list every child row on the confirmation page.
+        return False
+
     # --- changelist columns ----------------------------------------------------
+
+    @admin.display(description="session", ordering="id")
+    def short_id(self, obj):
+        return format_html('<span title="{}">{}…</span>', obj.pk, str(obj.pk)[:8])
+
+    @admin.display(description="project")
+    def short_project_id(self, obj):
+        return format_html('<span title="{}">{}…</span>', obj.project_id, str(obj.project_id)[:8])
 
     @admin.display(description="progress", ordering="progress_percentage")
     def progress(self, obj):
@@ -162,7 +176,7 @@ class TechSpecSessionAdmin(ExactIdSearchMixin, BigTableAdmin):
         header = format_html(
             "<p>{} · status <strong>{}</strong> · project {} · completed {} · {} decisions</p>",
             admin_link(DesignJob, job.pk), job.get_status_display(), job.project_id,
-            job.completed_at or "—", manifest.decision_count,
+            when(job.completed_at), manifest.decision_count,
         )
         return header + self._outputs_html(obj, manifest) + self._decisions_html(obj)
 
@@ -191,7 +205,7 @@ class TechSpecSessionAdmin(ExactIdSearchMixin, BigTableAdmin):
             return format_html("<p>{}</p>", "No design decisions.")
         rows = format_html_join(
             "", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            ((d.decision_type, d.decision_value, d.reasoning, d.created_at) for d in decisions),
+            ((d.decision_type, d.decision_value, d.reasoning, when(d.created_at)) for d in decisions),
         )
         return format_html(
             "<table><thead><tr><th>Decision</th><th>Value</th><th>Reasoning</th><th>At</th></tr></thead>"
@@ -208,7 +222,7 @@ class TechSpecSessionAdmin(ExactIdSearchMixin, BigTableAdmin):
             return link
         rows = format_html_join(
             "", "<tr><td>{}</td><td><strong>{}</strong></td><td>{}</td><td>{}</td></tr>",
-            ((m.timestamp, m.get_role_display(), m.get_message_type_display(), excerpt(m.message, 300))
+            ((when(m.timestamp), m.get_role_display(), m.get_message_type_display(), excerpt(m.message, 300))
              for m in messages_),
         )
         return link + format_html(
