@@ -20,6 +20,22 @@ from sessions_app.seeding.writer import NoDesignJobs
 PARALLEL_FROM = 20_000
 
 
+class _Unstyled:
+    """The command's stderr without its error colour and automatic newline: progress is not an error."""
+
+    def __init__(self, wrapper):
+        self._wrapper = wrapper
+
+    def write(self, text: str) -> None:
+        self._wrapper.write(text, style_func=lambda line: line, ending="")
+
+    def flush(self) -> None:
+        self._wrapper.flush()
+
+    def isatty(self) -> bool:
+        return self._wrapper.isatty()
+
+
 class Command(BaseCommand):
     help = (
         "Fill the database with realistic tech-spec sessions and all their children (research, "
@@ -80,7 +96,7 @@ class Command(BaseCommand):
         verify = settings.DESIGN_BRIDGE_MODE == "verify"
         try:
             result = run_seed(
-                config, verify=verify, clear=opts["clear"], workers=workers, progress_stream=self.stderr._out,
+                config, verify=verify, clear=opts["clear"], workers=workers, progress_stream=_Unstyled(self.stderr),
                 show_progress=not (opts["quiet"] or opts["json"]),
             )
         except NoDesignJobs:
