@@ -277,3 +277,19 @@ def test_add_for_an_unfinished_design_job_shows_the_error_and_creates_nothing(ad
     assert response.status_code == 200
     assert [m for m in get_messages(response.wsgi_request) if m.level_tag == "error"]
     assert not TechSpecSession.objects.filter(design_job=job).exists()
+
+
+def test_full_conversation_link_lists_only_that_sessions_messages(admin_client):
+    session = TechSpecSessionFactory()
+    mine = TechConversationFactory.create_batch(3, session=session)
+    TechConversationFactory()
+    response = admin_client.get(reverse("admin:sessions_app_techconversation_changelist"), {"session": session.pk})
+    assert {m.pk for m in response.context["cl"].result_list} == {m.pk for m in mine}
+
+
+def test_sessions_sort_only_by_indexed_columns(admin_client):
+    TechSpecSessionFactory.create_batch(2)
+    html = admin_client.get(CHANGELIST).content.decode()
+    assert 'class="sortable column-created_at' in html
+    assert 'class="sortable column-progress' not in html
+    assert 'class="sortable column-status' not in html

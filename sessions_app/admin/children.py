@@ -41,6 +41,7 @@ class TechConversationAdmin(ReadOnlyAdminMixin, SessionLinkMixin, ExactIdSearchM
 
     list_display = ("timestamp", "role", "message_type", "message_excerpt", "session_link")
     list_filter = ("role", "message_type")
+    sortable_by = ("timestamp",)
     search_id_fields = ("pk", "session_id")
     search_help_text = "Search by an exact message id or session id (UUID)."
     ordering = ("-timestamp", "-id")

@@ -36,6 +36,7 @@ class AgentErrorLogAdmin(ExactIdSearchMixin, BigTableAdmin):
         "created_at",
     )
     list_display_links = ("node", "error_type")
+    sortable_by = ("created_at",)  # the created_at index; other orders would sort the whole log
     list_filter = (
         recent_values_filter("node", "node"),
         recent_values_filter("error_type", "error type"),
