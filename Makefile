@@ -22,7 +22,10 @@ db: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py createcachetable
 
+# An empty database gets the demo data; a first run gets a staff login (printed once).
 run: db
+	$(BIN)/python manage.py ensure_demo_data
+	$(BIN)/python manage.py ensure_local_admin
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 lint: install

@@ -192,3 +192,27 @@ def live_servers(transactional_db, tmp_path):
             except subprocess.TimeoutExpired:
                 server.process.kill()
                 server.process.wait(timeout=10)
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return True
+    return bool({"transactional_db", "live_server", "live_servers"} & set(request.fixturenames))
+
+
+@pytest.fixture(autouse=True)
+def _empty_shared_schema_after_transactional_tests(request, django_db_blocker):
+    """Django's flush after a transactional test empties managed tables only; the
+    unmanaged shared.* rows such a test committed would leak into the next test."""
+    yield
+    if not _is_transactional(request):
+        return
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        # CASCADE reaches tech_spec_sessions and its children through the real foreign keys.
+        cursor.execute(
+            'TRUNCATE "shared"."design_progress", "shared"."design_decisions", "shared"."design_outputs",'
+            ' "shared"."design_jobs" CASCADE'
+        )

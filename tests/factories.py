@@ -36,7 +36,8 @@ class DesignJobFactory(factory.django.DjangoModelFactory):
 
     id = factory.LazyFunction(uuid.uuid4)
     project_id = factory.LazyFunction(uuid.uuid4)
-    user_id = factory.LazyFunction(uuid.uuid4)
+    # No owner by default: any user may start from it. Tests of ownership set user_id.
+    user_id = None
     status = DesignJobStatus.COMPLETED
     created_at = factory.LazyFunction(timezone.now)
     updated_at = factory.LazyFunction(timezone.now)

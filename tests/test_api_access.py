@@ -124,8 +124,9 @@ MATRIX = [
     ("GET", "/api/tech-spec/sessions/{session}/trd", None, None, (401, 200, 404, 200, 200)),
     ("GET", "/api/tech-spec/sessions/{session}/trd?format=md", None, None, (401, 200, 404, 200, 200)),
     ("POST", "/api/tech-spec/sessions/{session}/decisions", DECISION_BODY, None, (401, 201, 404, 403, 201)),
+    # A session is started by its design job's own user: anyone else's job is not found, staff's too.
     ("POST", "/api/projects/{project}/start-tech-spec", {"design_job_id": "{job}"}, None,
-     (401, 200, 201, 200, 201)),
+     (401, 200, 404, 200, 404)),
     # agent errors across sessions
     ("GET", "/api/errors/", None, "error", (401, SEEN, UNSEEN, SEEN, SEEN)),
     ("GET", "/api/errors/?node=generate_trd", None, "error", (401, SEEN, UNSEEN, SEEN, SEEN)),

@@ -32,7 +32,7 @@ ST = Path(sys.executable).with_name("st")
 
 def seed() -> None:
     for _ in range(2):
-        job = DesignJobFactory(with_outputs=True)
+        job = DesignJobFactory(with_outputs=True, user_id=uuid.uuid4())
         DesignDecisionFactory(job=job)
         session = TechSpecSessionFactory(design_job=job, user_id=job.user_id, status="in_progress",
                                          current_stage="research", progress_percentage=20)

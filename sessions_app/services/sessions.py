@@ -12,7 +12,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from design_bridge.errors import DesignOutputsMissing
+from design_bridge.errors import DesignJobNotFound, DesignOutputsMissing
 from design_bridge.services import DesignJobManifest, ensure_completed, load_design_job_manifest
 from sessions_app.choices import ACTIVE_STATUSES, SessionStage, SessionStatus
 from sessions_app.errors import DesignJobProjectMismatch, Id, IllegalTransition, InvalidValue
@@ -82,9 +82,12 @@ def _active_session(design_job_id, user_id) -> TechSpecSession | None:
     ).first()
 
 
-def _checked_manifest(design_job_id, project_id: uuid.UUID) -> DesignJobManifest:
+def _checked_manifest(design_job_id, project_id: uuid.UUID, user_id: uuid.UUID) -> DesignJobManifest:
     manifest = load_design_job_manifest(design_job_id)
     job = manifest.job
+    # Another user's design job is not theirs to build on, nor to learn about: it is "not found".
+    if job.user_id is not None and job.user_id != user_id:
+        raise DesignJobNotFound(design_job_id)
     ensure_completed(job)
     if job.project_id != project_id:
         raise DesignJobProjectMismatch(job.pk, project_id, job.project_id)
@@ -125,12 +128,13 @@ def _new_session(manifest: DesignJobManifest, project_id: uuid.UUID, user_id: uu
 def session_start(*, project_id: Id, design_job_id: Id, user_id: Id) -> SessionStartResult:
     """Start a session for a completed design job of `project_id`, or return the active one.
 
-    A second start for the same design job and user while a session of theirs is
+    The design job must be the user's own (or record no user). A second start for the
+    same design job and user while a session of theirs is
     pending, in progress or waiting for them returns that session (created=False).
     """
     project_id = uuid_argument("project_id", project_id)
     user_id = uuid_argument("user_id", user_id)
-    manifest = _checked_manifest(design_job_id, project_id)
+    manifest = _checked_manifest(design_job_id, project_id, user_id)
     # Losing the race means the unique index made us wait for the winner's commit,
     # so the next read sees it. Only a winner that already finished again (freeing
     # the slot) makes a second round necessary.
