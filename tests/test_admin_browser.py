@@ -89,9 +89,20 @@ def shot(driver, name: str) -> None:
     driver.save_screenshot(str(ARTIFACTS / f"{name}.png"))
 
 
+def click_and_wait(driver, element, url_part: str) -> None:
+    """Click, then wait until the browser has left the page (find_elements never waits for that)."""
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    element.click()
+    WebDriverWait(driver, 10).until(expected_conditions.url_contains(url_part))
+    WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
 def test_staff_triage_sessions_and_errors_in_a_real_browser(browser, live_server, demo):
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 
     pending, failed, error = demo["pending"], demo["failed"], demo["error"]
 
@@ -100,7 +111,7 @@ def test_staff_triage_sessions_and_errors_in_a_real_browser(browser, live_server
     browser.find_element(By.NAME, "username").send_keys("staff")
     browser.find_element(By.NAME, "password").send_keys(PASSWORD)
     browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
-    assert "Site administration" in browser.title
+    WebDriverWait(browser, 10).until(expected_conditions.title_contains("Site administration"))
 
     browser.get(f"{live_server.url}/admin/sessions_app/techspecsession/")
     rows = browser.find_elements(By.CSS_SELECTOR, "#result_list tbody tr")
@@ -108,13 +119,14 @@ def test_staff_triage_sessions_and_errors_in_a_real_browser(browser, live_server
     assert browser.find_elements(By.CSS_SELECTOR, "#result_list progress")
     shot(browser, "02-sessions")
 
-    browser.find_element(By.CSS_SELECTOR, "#changelist-filter").find_element(By.LINK_TEXT, "Failed").click()
+    failed_filter = browser.find_element(By.CSS_SELECTOR, "#changelist-filter").find_element(By.LINK_TEXT, "Failed")
+    click_and_wait(browser, failed_filter, "status__exact=failed")
     rows = browser.find_elements(By.CSS_SELECTOR, "#result_list tbody tr")
     assert len(rows) == 1 and str(failed.pk)[:8] in rows[0].text
     assert str(pending.pk)[:8] not in browser.page_source
     shot(browser, "03-sessions-failed")
 
-    rows[0].find_element(By.CSS_SELECTOR, "th a").click()
+    click_and_wait(browser, rows[0].find_element(By.CSS_SELECTOR, "th a"), f"/{failed.pk}/change/")
     body = browser.find_element(By.TAG_NAME, "body").text
     assert str(failed.pk) in body
     assert "typography" in body and "Inter" in body  # the design job panel
@@ -127,7 +139,7 @@ def test_staff_triage_sessions_and_errors_in_a_real_browser(browser, live_server
     assert "generate_trd" in group.text and "ValidationError" in group.text
     shot(browser, "05-error-groups")
 
-    group.find_element(By.CSS_SELECTOR, "a.open-errors").click()
+    click_and_wait(browser, group.find_element(By.CSS_SELECTOR, "a.open-errors"), "recovered__exact=0")
     rows = browser.find_elements(By.CSS_SELECTOR, "#result_list tbody tr")
     assert len(rows) == 1
     rows[0].find_element(By.CSS_SELECTOR, "input.action-select").click()
