@@ -5,6 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from design_bridge.models import DesignDecision, DesignJob, DesignJobStatus, DesignOutput
+from sessions_app.api.fields import JSONObjectField, TextField
 from sessions_app.choices import MessageRole, MessageType, SessionStage, SessionStatus
 from sessions_app.models import (
     AgentErrorLog,
@@ -101,18 +102,18 @@ class ResearchOutput(serializers.ModelSerializer):
 
 
 class ResearchInput(serializers.Serializer):
-    technology_category = serializers.CharField(max_length=100)
-    gap_description = serializers.CharField(max_length=20_000)
+    technology_category = TextField(max_length=100)
+    gap_description = TextField(max_length=20_000)
     researched_options = serializers.ListField(
-        child=serializers.DictField(), min_length=1, max_length=20,
+        child=JSONObjectField(), min_length=1, max_length=20,
         help_text='Option objects, each with a unique "name".',
     )
 
 
 class DecisionInput(serializers.Serializer):
     research_id = serializers.UUIDField()
-    selected_technology = serializers.CharField(max_length=200)
-    reasoning = serializers.CharField(max_length=20_000, allow_blank=True, default="")
+    selected_technology = TextField(max_length=200)
+    reasoning = TextField(max_length=20_000, allow_blank=True, default="")
     custom = serializers.BooleanField(
         default=False, help_text="True when the technology is not one of the researched options."
     )
@@ -135,7 +136,7 @@ class ConversationOutput(serializers.ModelSerializer):
 
 
 class ConversationPageInput(serializers.Serializer):
-    cursor = serializers.CharField(required=False, max_length=500)
+    cursor = TextField(required=False, max_length=500)
     page_size = serializers.IntegerField(required=False, min_value=1, max_value=200, default=50)
 
 
@@ -146,10 +147,10 @@ class ConversationPageOutput(serializers.Serializer):
 
 class ConversationInput(serializers.Serializer):
     role = serializers.ChoiceField(choices=MessageRole.choices)
-    message = serializers.CharField(max_length=50_000)
+    message = TextField(max_length=50_000)
     message_type = serializers.ChoiceField(choices=MessageType.choices, default=MessageType.TEXT)
     research_id = serializers.UUIDField(required=False, allow_null=True)
-    metadata = serializers.DictField(required=False, default=dict)
+    metadata = JSONObjectField(required=False, default=dict)
 
 
 # --- TRD documents ----------------------------------------------------------------
@@ -175,15 +176,15 @@ class TRDVersionOutput(serializers.ModelSerializer):
 
 
 class TRDInput(serializers.Serializer):
-    trd_content = serializers.CharField(max_length=LONG_TEXT)
-    api_specification = serializers.CharField(max_length=LONG_TEXT, allow_blank=True, default="")
-    database_schema = serializers.CharField(max_length=LONG_TEXT, allow_blank=True, default="")
-    architecture_diagram = serializers.CharField(max_length=LONG_TEXT, allow_blank=True, default="")
-    tech_stack_document = serializers.CharField(max_length=LONG_TEXT, allow_blank=True, default="")
+    trd_content = TextField(max_length=LONG_TEXT)
+    api_specification = TextField(max_length=LONG_TEXT, allow_blank=True, default="")
+    database_schema = TextField(max_length=LONG_TEXT, allow_blank=True, default="")
+    architecture_diagram = TextField(max_length=LONG_TEXT, allow_blank=True, default="")
+    tech_stack_document = TextField(max_length=LONG_TEXT, allow_blank=True, default="")
     quality_score = serializers.DecimalField(
         max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False, allow_null=True
     )
-    validation_report = serializers.DictField(required=False, default=dict)
+    validation_report = JSONObjectField(required=False, default=dict)
 
 
 # --- agent errors -------------------------------------------------------------------
@@ -202,12 +203,12 @@ class ErrorLogOutput(serializers.ModelSerializer):
 
 
 class ErrorLogInput(serializers.Serializer):
-    node = serializers.CharField(max_length=100)
-    error_type = serializers.CharField(max_length=100)
-    message = serializers.CharField(max_length=20_000)
-    stack_trace = serializers.CharField(max_length=LONG_TEXT, allow_blank=True, default="")
+    node = TextField(max_length=100)
+    error_type = TextField(max_length=100)
+    message = TextField(max_length=20_000)
+    stack_trace = TextField(max_length=LONG_TEXT, allow_blank=True, default="")
     retry_count = serializers.IntegerField(min_value=0, max_value=1_000_000, default=0)
-    recovery_strategy = serializers.CharField(max_length=100, allow_blank=True, default="")
+    recovery_strategy = TextField(max_length=100, allow_blank=True, default="")
 
 
 class ErrorsRecoveredInput(serializers.Serializer):

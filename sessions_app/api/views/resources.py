@@ -25,6 +25,7 @@ from sessions_app.api.pagination import (
     TRDVersionCursorPagination,
 )
 from sessions_app.api.permissions import AgentWritesOnly
+from sessions_app.api.schema import OwnPageSchema
 from sessions_app.api.views.base import CallerMixin, SessionScopedMixin, validated
 from techspec_project.uuids import parse_uuid
 
@@ -118,6 +119,8 @@ class ConversationViewSet(SessionChildViewSet):
 
     serializer_class = s.ConversationOutput
     input_serializer = s.ConversationInput
+    pagination_class = None  # the conversation_page selector pages by keyset itself
+    schema = OwnPageSchema()
 
     @extend_schema(
         parameters=[
