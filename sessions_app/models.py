@@ -277,3 +277,27 @@ class SeedStubDesignJob(models.Model):
 
     def __str__(self) -> str:
         return f"Seed stub {self.design_job_id}"
+
+
+class SessionStatusCount(models.Model):
+    """Sessions per status (and their summed progress), kept exact by PostgreSQL triggers.
+
+    Counting a million sessions by status takes a full scan; this summary is
+    updated in the same transaction as every insert, update, delete or truncate
+    of tech_spec_sessions, whoever runs it (ORM, raw SQL, COPY). Each backend
+    writes its own shard row (pg_backend_pid() % 64), so concurrent writers
+    rarely wait on one another; readers sum the shards. A shard's `n` can be
+    negative (a session counted in one shard and deleted from another).
+    """
+
+    pk = models.CompositePrimaryKey("status", "shard")
+    status = models.CharField(max_length=20)
+    shard = models.SmallIntegerField()
+    n = models.BigIntegerField(default=0)
+    progress_sum = models.BigIntegerField(default=0)
+
+    class Meta:
+        db_table = "session_status_counts"
+
+    def __str__(self) -> str:
+        return f"{self.status}[{self.shard}] = {self.n}"

@@ -6,18 +6,20 @@ or an empty list). Import from here; docs/DOMAIN.md lists them all.
 """
 
 from sessions_app.selectors.conversations import ConversationPage, conversation_page, decode_cursor, encode_cursor
+from sessions_app.selectors.counts import (
+    StatusStats,
+    session_counts_by_design_job_status,
+    session_counts_by_status,
+    session_stats_by_status,
+)
 from sessions_app.selectors.design_jobs import design_job_detail
 from sessions_app.selectors.error_logs import error_log_get, error_log_list
 from sessions_app.selectors.research import research_list
 from sessions_app.selectors.sessions import (
     LatestError,
     SessionStatusSummary,
-    StatusStats,
-    session_counts_by_design_job_status,
-    session_counts_by_status,
     session_get,
     session_list,
-    session_stats_by_status,
     session_status_summary,
     session_with_design_job,
     sessions_with_design_job,

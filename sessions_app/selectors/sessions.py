@@ -7,13 +7,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from django.db.models import Avg, Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce, JSONObject
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from design_bridge.models import DesignJobStatus
-from sessions_app.choices import SessionStatus
 from sessions_app.errors import Id, InvalidValue, SessionNotFound, as_uuid
 from sessions_app.models import AgentErrorLog, GeneratedTRDDocument, TechResearch, TechSpecSession
 from sessions_app.selectors._common import visible_sessions
@@ -174,34 +172,3 @@ def _counts(rows, keys) -> dict[str, int]:
     counts = dict.fromkeys(keys, 0)
     counts.update({key: n for key, n in rows})
     return counts
-
-
-def session_counts_by_status(*, owner_id: Id | None = None) -> dict[str, int]:
-    """Sessions per status, every status present (zero included); one GROUP BY."""
-    rows = visible_sessions(owner_id).order_by().values_list("status").annotate(n=Count("*"))
-    return _counts(rows, SessionStatus.values)
-
-
-def session_counts_by_design_job_status(*, owner_id: Id | None = None) -> dict[str, int]:
-    """Sessions per status of their design job (cross-schema join); one GROUP BY."""
-    rows = visible_sessions(owner_id).order_by().values_list("design_job__status").annotate(n=Count("*"))
-    return _counts(rows, DesignJobStatus.values)
-
-
-@dataclass(frozen=True)
-class StatusStats:
-    """Sessions in one status and their average progress."""
-
-    count: int
-    average_progress: float | None
-
-
-def session_stats_by_status(*, owner_id=None) -> dict[str, StatusStats]:
-    """Count and average progress per status, every status present; one GROUP BY."""
-    rows = (
-        visible_sessions(owner_id).order_by().values_list("status")
-        .annotate(n=Count("*"), avg=Avg("progress_percentage"))
-    )
-    stats = {status: StatusStats(0, None) for status in SessionStatus.values}
-    stats.update({status: StatusStats(n, float(avg) if avg is not None else None) for status, n, avg in rows})
-    return stats
