@@ -15,3 +15,8 @@ urlpatterns = [
 
 if "debug_toolbar" in settings.INSTALLED_APPS:
     urlpatterns.append(path("__debug__/", include("debug_toolbar.urls")))
+
+handler400 = "techspec_project.error_views.bad_request"
+handler403 = "techspec_project.error_views.permission_denied"
+handler404 = "techspec_project.error_views.page_not_found"
+handler500 = "techspec_project.error_views.server_error"
