@@ -121,6 +121,15 @@ PATTERNS: list[Pattern] = [
     Pattern("admin_sessions_changelist", 300, "admin", lambda c: _admin(c, c.admin_urls["sessions"])),
     Pattern("admin_session_change", 300, "admin", lambda c: _admin(c, c.admin_urls["session"])),
     Pattern("admin_errors_changelist", 300, "admin", lambda c: _admin(c, c.admin_urls["errors"])),
+    Pattern("admin_error_groups", 300, "admin", lambda c: _admin(c, c.admin_urls["error_groups"])),
+    Pattern("admin_research_changelist", 300, "admin", lambda c: _admin(c, c.admin_urls["research"])),
+    Pattern("admin_conversations_changelist", 300, "admin", lambda c: _admin(c, c.admin_urls["conversations"])),
+    Pattern("admin_trd_changelist", 300, "admin", lambda c: _admin(c, c.admin_urls["trds"])),
+    Pattern("admin_design_jobs_changelist", 300, "admin", lambda c: _admin(c, c.admin_urls["design_jobs"])),
+    Pattern("admin_design_outputs_changelist", 300, "admin", lambda c: _admin(c, c.admin_urls["design_outputs"])),
+    Pattern(
+        "admin_design_decisions_changelist", 300, "admin", lambda c: _admin(c, c.admin_urls["design_decisions"])
+    ),
 ]
 
 

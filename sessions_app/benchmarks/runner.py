@@ -145,6 +145,13 @@ def _admin_urls(session_id) -> dict[str, str]:
             "sessions": reverse("admin:sessions_app_techspecsession_changelist"),
             "session": reverse("admin:sessions_app_techspecsession_change", args=[session_id]),
             "errors": reverse("admin:sessions_app_agenterrorlog_changelist"),
+            "error_groups": reverse("admin:sessions_app_agenterrorlog_groups"),
+            "research": reverse("admin:sessions_app_techresearch_changelist"),
+            "conversations": reverse("admin:sessions_app_techconversation_changelist"),
+            "trds": reverse("admin:sessions_app_generatedtrddocument_changelist"),
+            "design_jobs": reverse("admin:design_bridge_designjob_changelist"),
+            "design_outputs": reverse("admin:design_bridge_designoutput_changelist"),
+            "design_decisions": reverse("admin:design_bridge_designdecision_changelist"),
         }
     except NoReverseMatch:
         return {}
