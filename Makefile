@@ -46,8 +46,9 @@ test: lint browser-deps
 # Seeds techspec_bench_$(BENCH_SESSIONS) (once), benchmarks it, rewrites its section of docs/PERFORMANCE.md.
 BENCH_SESSIONS ?= 100000
 BENCH_REPS     ?= 100
+BENCH_ARGS     ?=
 bench: db
-	$(BIN)/python manage.py bench_report --sessions $(BENCH_SESSIONS) --reps $(BENCH_REPS)
+	$(BIN)/python manage.py bench_report --sessions $(BENCH_SESSIONS) --reps $(BENCH_REPS) $(BENCH_ARGS)
 
 # schemathesis against a live runserver (seeded test database, staff token), longer than
 # the bounded run inside `make test`: no 5xx, every response matching the schema.

@@ -145,6 +145,8 @@ class TechResearch(models.Model):
         ]
         indexes = [
             models.Index(fields=["session", "technology_category"], name="research_session_category_idx"),
+            # The admin's list of all research, newest first, at millions of rows.
+            models.Index(fields=["-created_at", "-id"], name="research_created_idx"),
         ]
 
     def __str__(self) -> str:
@@ -184,6 +186,8 @@ class TechConversation(models.Model):
         indexes = [
             # Keyset pages of one session's history: (timestamp, id) is the cursor.
             models.Index(fields=["session", "timestamp", "id"], name="conversation_session_time_idx"),
+            # The admin's list of all messages, newest first, at millions of rows.
+            models.Index(fields=["-timestamp", "-id"], name="conversation_time_idx"),
         ]
 
     def __str__(self) -> str:
@@ -223,6 +227,10 @@ class GeneratedTRDDocument(models.Model):
             models.CheckConstraint(
                 condition=jsonb_is("validation_report", "object"), name="trd_validation_report_is_object"
             ),
+        ]
+        indexes = [
+            # The admin's list of all TRD versions, newest first.
+            models.Index(fields=["-created_at", "-id"], name="trd_created_idx"),
         ]
 
     def __str__(self) -> str:
