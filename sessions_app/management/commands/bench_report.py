@@ -67,7 +67,7 @@ class Command(BaseCommand):
             report = json.loads(Path(report_file.name).read_text())
         self.stdout.write(bench.stdout)
 
-        section = render_section(n, report, seed, opts["reps"])
+        section = render_section(n, report, seed, opts["reps"], reseed=opts["reseed"])
         update_markdown(Path(opts["output"]), n, section)
         self.stdout.write(f"Updated {opts['output']} (section for {n:,} sessions).")
 
@@ -100,14 +100,16 @@ class Command(BaseCommand):
         return result
 
 
-def render_section(n: int, report: dict, seed: dict | None, reps: int) -> str:
+def render_section(n: int, report: dict, seed: dict | None, reps: int, *, reseed: bool = False) -> str:
     m = report["machine"]
+    flag = " --reseed" if reseed else ""
     lines = [
         f"## {n:,} sessions",
         "",
         f"Measured {report['date']} on {m['cores']} cores, {m['memory_gib']} GiB, PostgreSQL {m['postgresql']} "
         f"(embedded unless DATABASE_URL was set), Python {m['python']}, by "
-        f"`make bench BENCH_SESSIONS={n}` (`manage.py bench_report --sessions {n} --reps {reps}`).",
+        f"`make bench BENCH_SESSIONS={n} BENCH_REPS={reps}{' BENCH_ARGS=--reseed' if reseed else ''}` "
+        f"(`manage.py bench_report --sessions {n} --reps {reps}{flag}`).",
         "",
         "Rows: " + ", ".join(f"{table} {count:,}" for table, count in report["scale"].items()) + ".",
         "",
