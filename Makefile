@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install db run test lint clean-db fuzz bench
+.PHONY: install db run test lint clean-db fuzz bench serve load pgbouncer-deps wrk-deps
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,7 +39,21 @@ browser-deps:
 		$$SUDO apt-get update && $$SUDO apt-get install -y chromium chromium-driver; \
 	fi
 
-test: lint browser-deps
+# Debian's pgbouncer for tests/test_pgbouncer.py, installed only when missing; the test starts its own.
+pgbouncer-deps:
+	@if ! command -v pgbouncer >/dev/null && [ ! -x /usr/sbin/pgbouncer ]; then \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update && $$SUDO apt-get install -y pgbouncer; \
+	fi
+
+# Debian's wrk for `make load`, installed only when missing.
+wrk-deps:
+	@if ! command -v wrk >/dev/null; then \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update && $$SUDO apt-get install -y wrk; \
+	fi
+
+test: lint browser-deps pgbouncer-deps
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -49,6 +63,35 @@ BENCH_REPS     ?= 100
 BENCH_ARGS     ?=
 bench: db
 	$(BIN)/python manage.py bench_report --sessions $(BENCH_SESSIONS) --reps $(BENCH_REPS) $(BENCH_ARGS)
+
+# Production-like: gunicorn (techspec_project/gunicorn.conf.py) with DEBUG off, static files
+# by whitenoise, JSON request logs. Migrates (no statement timeout for index builds), creates
+# the cache table and collects static files first. Plain HTTP on loopback, so no redirect to
+# HTTPS unless SECURE_SSL_REDIRECT=true (what a deployment behind a TLS load balancer sets).
+# Without SECRET_KEY a random one is kept in .venv/serve-secret-key (tokens for this server:
+# SECRET_KEY=$$(cat .venv/serve-secret-key) .venv/bin/python manage.py issue_token ...).
+SERVE_SECRET_FILE := $(VENV)/serve-secret-key
+SERVE_ENV = DEBUG=false SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-false} \
+	SECRET_KEY="$${SECRET_KEY:-$$(cat $(SERVE_SECRET_FILE))}" \
+	DESIGN_BRIDGE_MODE=$${DESIGN_BRIDGE_MODE:-$$([ -n "$$DATABASE_URL" ] && echo verify || echo bootstrap)}
+serve: install
+	@test -n "$$SECRET_KEY" || test -s $(SERVE_SECRET_FILE) || \
+		(umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $(SERVE_SECRET_FILE))
+	$(SERVE_ENV) DB_STATEMENT_TIMEOUT_MS=0 $(BIN)/python manage.py migrate --noinput
+	$(SERVE_ENV) $(BIN)/python manage.py createcachetable
+	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
+	$(SERVE_ENV) HOST=$(HOST) PORT=$(PORT) exec $(BIN)/gunicorn -c techspec_project/gunicorn.conf.py
+
+# wrk against gunicorn on a seeded throwaway database techspec_load_$(LOAD_SESSIONS): 70 % status
+# polls, 20 % session lists, 10 % writes; prints the figures and rewrites that section of
+# docs/PERFORMANCE.md. Short CI variant: make load LOAD_SECONDS=5.
+LOAD_SESSIONS    ?= 100000
+LOAD_SECONDS     ?= 60
+LOAD_CONNECTIONS ?= 32
+LOAD_ARGS        ?=
+load: db wrk-deps
+	$(BIN)/python manage.py load_report --sessions $(LOAD_SESSIONS) --seconds $(LOAD_SECONDS) \
+		--connections $(LOAD_CONNECTIONS) $(LOAD_ARGS)
 
 # schemathesis against a live runserver (seeded test database, staff token), longer than
 # the bounded run inside `make test`: no 5xx, every response matching the schema.

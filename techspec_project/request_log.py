@@ -1,0 +1,97 @@
+"""One structured log line per request, and the JSON formatter that writes it."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+import uuid
+from contextvars import ContextVar
+from datetime import UTC, datetime
+
+from django.utils.functional import SimpleLazyObject, empty
+
+logger = logging.getLogger("techspec.request")
+
+REQUEST_ID_HEADER = "X-Request-ID"
+# An id from the load balancer or the caller is kept if it is short and plain;
+# anything else (log injection, megabyte headers) is replaced by our own.
+_ACCEPTABLE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
+
+
+def _user_id(request) -> str | None:
+    """The authenticated caller's id, without a database query to find out.
+
+    DRF sets request.user to the token's user; Django's middleware leaves a lazy
+    object that is only worth reading if something already evaluated it.
+    """
+    user = request.__dict__.get("user")
+    if user is None:
+        return None
+    if isinstance(user, SimpleLazyObject):
+        if user._wrapped is empty:
+            return None
+        user = user._wrapped
+    if not getattr(user, "is_authenticated", False):
+        return None
+    user_id = getattr(user, "pk", None) or getattr(user, "id", None)
+    return str(user_id) if user_id is not None else None
+
+
+class RequestLogMiddleware:
+    """Give each request an id (X-Request-ID in, same header out) and log it once it is answered."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.perf_counter()
+        incoming = request.headers.get(REQUEST_ID_HEADER, "")
+        request_id = incoming if _ACCEPTABLE_ID.match(incoming) else uuid.uuid4().hex
+        request.request_id = request_id
+        token = request_id_var.set(request_id)
+        try:
+            response = self.get_response(request)
+            response[REQUEST_ID_HEADER] = request_id
+            duration_ms = round((time.perf_counter() - started) * 1000, 1)
+            fields = {
+                "request_id": request_id,
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "duration_ms": duration_ms,
+                "user_id": _user_id(request),
+            }
+            logger.log(
+                logging.ERROR if response.status_code >= 500 else logging.INFO,
+                "%s %s %s %.1fms", request.method, request.path, response.status_code, duration_ms,
+                extra=fields,
+            )
+            return response
+        finally:
+            request_id_var.reset(token)
+
+
+# Attributes every LogRecord has; anything else came in through `extra=`.
+_RECORD_ATTRIBUTES = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
+
+
+class JsonFormatter(logging.Formatter):
+    """A record as one JSON object: time, level, logger, message, `extra` fields, request id, exception."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        payload = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        payload.update({k: v for k, v in vars(record).items() if k not in _RECORD_ATTRIBUTES})
+        if "request_id" not in payload and (request_id := request_id_var.get()):
+            payload["request_id"] = request_id
+        if record.exc_info:
+            payload["exc"] = self.formatException(record.exc_info)
+        return json.dumps(payload, default=str, ensure_ascii=False)
