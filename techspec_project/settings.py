@@ -280,3 +280,26 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
     },
 }
+
+# --- Reliability (issue 8) ---------------------------------------------------
+# The admin login locks an (IP, username) pair after AXES_FAILURE_LIMIT failed
+# attempts for AXES_COOLOFF_MINUTES, even with the right password; other users
+# and other addresses are unaffected (django-axes, attempts stored in PostgreSQL).
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = [
+    "techspec_project.login_lockout.HttpLoginLockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
+AXES_RESET_ON_SUCCESS = True
+
+# Deeply nested JSON is a 400 (the stdlib decoder would raise RecursionError, a 500).
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
+    "sessions_app.api.parsers.BoundedJSONParser",
+    "rest_framework.parsers.FormParser",
+    "rest_framework.parsers.MultiPartParser",
+]

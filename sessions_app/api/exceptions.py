@@ -29,7 +29,19 @@ def error_body(code: str, message: str, *, fields=None, details=None) -> dict:
         error["fields"] = fields
     if details:
         error["details"] = details
-    return {"error": error}
+    return {"error": _encodable(error)}
+
+
+def _encodable(value):
+    """Error messages echo the input ("'\\ud800' is not a valid choice"); an unpaired
+    surrogate there would make the response itself unencodable, a 500."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, dict):
+        return {_encodable(key): _encodable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_encodable(item) for item in value]
+    return value
 
 
 def error_response(http_status: int, code: str, message: str, **extra) -> JsonResponse:

@@ -91,7 +91,8 @@ class TRDView(SessionScopedMixin, APIView):
         raw = self.request.query_params.get("version")
         if raw is None:
             return None
-        if not raw.isdigit() or int(raw) < 1:
+        # isascii: str.isdigit() is also true for "²", which int() refuses.
+        if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
             raise InvalidInput("version must be a positive whole number.", details={"version": raw[:20]})
         return int(raw)
 
