@@ -46,14 +46,14 @@ pgbouncer-deps:
 		$$SUDO apt-get update && $$SUDO apt-get install -y pgbouncer; \
 	fi
 
-# Debian's wrk for `make load`, installed only when missing.
+# Debian's wrk for `make load` (and its short run in tests/test_deploy_load_report.py), installed only when missing.
 wrk-deps:
 	@if ! command -v wrk >/dev/null; then \
 		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 		$$SUDO apt-get update && $$SUDO apt-get install -y wrk; \
 	fi
 
-test: lint browser-deps pgbouncer-deps
+test: lint browser-deps pgbouncer-deps wrk-deps
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -1,0 +1,69 @@
+"""`make load`'s command on a tiny scale: gunicorn comes up, wrk runs the mix, writes are all stored."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from sessions_app.management.commands.load_report import classify, percentile, update_block
+from techspec_project.database_url import server_url
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_requests_are_classified_by_method_and_path():
+    assert classify("GET", "/api/tech-spec/sessions/abc/status") == "poll"
+    assert classify("GET", "/api/sessions/") == "list"
+    assert classify("POST", "/api/tech-spec/sessions/abc/decisions") == "decision"
+    assert classify("POST", "/api/sessions/abc/conversations/") == "message"
+    assert classify("GET", "/api/sessions/abc/conversations/") is None
+    assert classify("GET", "/health") is None
+
+
+def test_percentiles_are_nearest_rank():
+    values = list(range(1, 101))
+    assert (percentile(values, 50), percentile(values, 95), percentile(values, 99)) == (50, 95, 99)
+    assert percentile([], 95) == 0.0
+
+
+def test_capacity_block_is_replaced_in_place(tmp_path):
+    doc = tmp_path / "DEPLOYMENT.md"
+    doc.write_text("# Deploy\n\n<!-- load-capacity start -->\nold\n<!-- load-capacity end -->\n\n## After\n")
+    update_block(doc, "load-capacity", "new figures\n")
+    assert doc.read_text() == "# Deploy\n\n<!-- load-capacity start -->\nnew figures\n<!-- load-capacity end -->\n" \
+        "\n## After\n"
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_a_short_load_run_serves_the_mix_without_errors_and_stores_every_write():
+    from django.db import connection
+
+    sessions = 300
+    name = f"techspec_load_{sessions}"
+    admin_url = server_url(connection.settings_dict, "postgres")
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "techspec_project.settings",
+           "DATABASE_URL": server_url(connection.settings_dict, connection.settings_dict["NAME"])}
+    try:
+        result = subprocess.run(
+            [sys.executable, "manage.py", "load_report", "--sessions", str(sessions), "--seconds", "2",
+             "--connections", "4", "--workers", "1", "--threads", "2", "--targets", "50", "--no-write", "--json"],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+        )
+        assert result.returncode == 0, result.stderr[-3000:]
+        report = json.loads(result.stdout)
+        assert report["requests"] > 0
+        assert report["non_2xx"] == 0 and report["server_5xx"] == 0
+        assert report["server_side"]["poll"]["count"] > report["server_side"]["list"]["count"] > 0
+        assert report["writes"]["lost"] == 0
+        assert report["server"] == {"workers": 1, "threads": 2, "timeout": 30, "pool_max": 2}
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
