@@ -12,6 +12,7 @@ import logging
 
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
+from psycopg.errors import QueryCanceled
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -60,6 +61,12 @@ def api_exception_handler(exc, context):
     if response is not None:
         return _reshape(exc, response)
 
+    if isinstance(exc, OperationalError) and isinstance(exc.__cause__, QueryCanceled):
+        logger.warning("statement timeout: %s", exc)
+        return Response(
+            error_body("database_timeout", "The request took too long in the database; try again or narrow it."),
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+        )
     if isinstance(exc, OperationalError | InterfaceError):
         logger.warning("database unavailable: %s", exc)
         return Response(
