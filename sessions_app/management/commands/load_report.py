@@ -125,6 +125,8 @@ class Command(BaseCommand):
                                           env=server_env, stdout=log_file, stderr=subprocess.STDOUT)
             try:
                 self._wait_until_up(server, port, log)
+                # Other work on the machine skews the figures: recorded so a reader can tell.
+                shape["load_average_before"] = round(os.getloadavg()[0], 2)
                 self.stderr.write(f"wrk: {opts['seconds']} s, {opts['connections']} connections against "
                                   f"{shape['workers']} x {shape['threads']} gunicorn threads ...")
                 result = subprocess.run(
@@ -336,6 +338,7 @@ class Command(BaseCommand):
             "seconds": opts["seconds"],
             "connections": opts["connections"],
             "server": {k: shape[k] for k in ("workers", "threads", "timeout", "pool_max")},
+            "load_average_before": shape.get("load_average_before"),
             "requests": client["requests"],
             "requests_per_second": round(client["requests"] / seconds, 1) if seconds else 0.0,
             "latency_ms": {q: round(client[f"{q}_us"] / 1000, 2) for q in ("p50", "p95", "p99", "max")},
@@ -362,7 +365,8 @@ def render_section(r: dict) -> str:
         f"LOAD_SECONDS={r['seconds']} LOAD_CONNECTIONS={r['connections']}` (`manage.py load_report`): wrk with "
         f"{r['connections']} connections for {r['seconds']} s against gunicorn ({s['workers']} processes x "
         f"{s['threads']} threads, pool of {s['pool_max']} connections each, DEBUG off, JSON request logs), "
-        f"wrk, gunicorn and PostgreSQL sharing the machine. Throttling on with "
+        f"wrk, gunicorn and PostgreSQL sharing the machine (1-minute load average as wrk started: "
+        f"{r['load_average_before']}). Throttling on with "
         f"API_USER_RATE={r['rates']['API_USER_RATE']}, API_GLOBAL_RATE={r['rates']['API_GLOBAL_RATE']}.",
         "",
         f"**{r['requests_per_second']:,} requests/s** ({r['requests']:,} requests); latency at the client "
