@@ -13,7 +13,7 @@ from sessions_app.selectors import (
     session_stats_by_status,
 )
 from sessions_app.services import session_transition
-from tests.factories import DesignJobFactory, TechSpecSessionFactory
+from tests.factories import TechSpecSessionFactory
 
 pytestmark = pytest.mark.django_db
 
