@@ -95,3 +95,33 @@ def test_debug_off_without_secret_key_stops_with_a_message():
     result = _manage("check", DEBUG="false")
     assert result.returncode != 0
     assert "SECRET_KEY is required" in result.stderr
+
+
+REPLICA_PROBE = """
+import json
+from django.conf import settings
+from django.db import connections
+from sessions_app.models import TechSpecSession
+from techspec_project.db_router import replica_reads
+with replica_reads():
+    TechSpecSession.objects.exists()
+replica = settings.DATABASES["replica"]
+print(json.dumps({
+    "aliases": sorted(settings.DATABASES),
+    "mirror": replica["TEST"]["MIRROR"],
+    "same_options": replica["OPTIONS"].get("options") == settings.DATABASES["default"]["OPTIONS"].get("options"),
+    "replica_used": connections["replica"].connection is not None,
+}))
+"""
+
+
+def test_database_replica_url_adds_a_replica_alias_with_the_same_limits_that_serves_reads():
+    from django.db import connection
+
+    url = server_url(connection.settings_dict, connection.settings_dict["NAME"])
+    result = _manage("shell", "-c", REPLICA_PROBE, DEBUG="false", SECRET_KEY=secrets.token_urlsafe(50),
+                     DATABASE_REPLICA_URL=url, DB_POOL="false")
+    assert result.returncode == 0, result.stderr
+    probe = json.loads(result.stdout.strip().splitlines()[-1])
+    assert probe == {"aliases": ["default", "replica"], "mirror": "default", "same_options": True,
+                     "replica_used": True}
