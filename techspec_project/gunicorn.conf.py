@@ -19,8 +19,8 @@ workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * _cores + 1, 12)))
 threads = int(os.environ.get("GUNICORN_THREADS", 4))
 worker_class = "gthread"
 
-# A request may wait DB_POOL_TIMEOUT (10 s) for a connection, DB_CONNECT_TIMEOUT (5 s)
-# to open one, and runs statements of at most DB_STATEMENT_TIMEOUT_MS (5 s) each: the
+# A request waits at most DB_POOL_TIMEOUT (1 s) for a pooled connection (DB_CONNECT_TIMEOUT,
+# 5 s, without the pool) and runs statements of at most DB_STATEMENT_TIMEOUT_MS (5 s) each: the
 # database answers or fails (503) well inside this, so a worker killed by the timeout
 # means something other than PostgreSQL hung.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))

@@ -123,7 +123,9 @@ DB_POOL = env.bool("DB_POOL", default=not DEBUG)
 # One connection per gunicorn thread is enough: a thread holds one at a time.
 DB_POOL_MAX_SIZE = env.int("DB_POOL_MAX_SIZE", default=env.int("GUNICORN_THREADS", default=4))
 DB_POOL_MIN_SIZE = env.int("DB_POOL_MIN_SIZE", default=min(2, DB_POOL_MAX_SIZE))
-DB_POOL_TIMEOUT = env.float("DB_POOL_TIMEOUT", default=10.0)
+# With a connection per thread a request waits only while the pool (re)connects: milliseconds
+# when PostgreSQL is up, forever when it is down. A short wait turns an outage into a quick 503.
+DB_POOL_TIMEOUT = env.float("DB_POOL_TIMEOUT", default=1.0)
 CONN_MAX_AGE = env.int("CONN_MAX_AGE", default=0)
 if DB_POOL and CONN_MAX_AGE:
     raise ImproperlyConfigured("CONN_MAX_AGE must be 0 when DB_POOL is on: the pool keeps the connections.")

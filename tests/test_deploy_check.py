@@ -56,6 +56,7 @@ with connection.cursor() as cursor:
 print(json.dumps({
     "pool": connection.pool is not None,
     "pool_max": connection.pool.max_size if connection.pool else None,
+    "pool_timeout": connection.pool.timeout if connection.pool else None,
     "statement_timeout": timeout,
     "ssl_redirect": settings.SECURE_SSL_REDIRECT,
     "hsts": settings.SECURE_HSTS_SECONDS,
@@ -80,6 +81,7 @@ def test_debug_off_turns_on_https_cookies_hsts_pool_statement_timeout_and_hashed
     assert probe["secure_cookies"] is True
     assert probe["proxy_header"] == ["HTTP_X_FORWARDED_PROTO", "https"]
     assert probe["pool"] is True and probe["pool_max"] == 6  # one connection per thread
+    assert probe["pool_timeout"] == 1.0  # an outage answers 503 in about a second, not after 10
     assert probe["statement_timeout"] == "5s"
     assert probe["staticfiles"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
 
