@@ -158,8 +158,8 @@ def test_paginator_uses_the_statistics_estimate_for_big_results():
     paginator.exact_below = 0  # treat any table as big
     with CaptureQueriesContext(connection) as queries:
         count = paginator.count
-    assert count == 12  # reltuples after ANALYZE of a small table is exact
-    assert len(queries) == 1 and "reltuples" in queries[0]["sql"]
+    assert count == 12  # the planner's estimate after ANALYZE of a small table is exact
+    assert len(queries) == 1 and queries[0]["sql"].startswith("EXPLAIN")
 
 
 def test_paginator_estimates_a_filtered_result_with_explain():

@@ -96,15 +96,6 @@ def recent_distinct_values(model, field: str, *, window: int = 10_000) -> list[s
     return sorted(set(newest))
 
 
-def _table_estimate(db_table: str) -> float:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT reltuples FROM pg_class WHERE oid = to_regclass(%s)", [connection.ops.quote_name(db_table)]
-        )
-        row = cursor.fetchone()
-    return row[0] if row else -1
-
-
 def _plan_estimate(queryset: QuerySet) -> int:
     sql, params = queryset.order_by().values("pk").query.sql_with_params()
     with connection.cursor() as cursor:
@@ -118,16 +109,13 @@ def _plan_estimate(queryset: QuerySet) -> int:
 def estimated_row_count(queryset: QuerySet) -> int:
     """PostgreSQL's estimate of how many rows `queryset` returns, without counting them (one query).
 
-    Unfiltered: the table's statistics (pg_class.reltuples, kept by ANALYZE and
-    autovacuum). Filtered, or a table never analyzed (reltuples is -1): the
-    planner's row estimate from EXPLAIN.
+    Always the planner's row estimate from EXPLAIN: for an unfiltered list it is
+    the table's statistics (reltuples scaled to the table's current size), and it
+    also works for filtered lists and tables never analyzed. Always one query, so
+    a page's query count does not depend on whether autovacuum has run yet.
     """
     if queryset.query.is_empty():
         return 0
-    if not queryset.query.where:
-        estimate = _table_estimate(queryset.model._meta.db_table)
-        if estimate >= 0:
-            return int(estimate)
     return _plan_estimate(queryset)
 
 
