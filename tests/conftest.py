@@ -15,8 +15,6 @@ from psycopg import sql
 
 from techspec_project.database_url import server_url
 
-_server_conninfo = server_url  # older name, still used by some tests
-
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -154,7 +152,7 @@ def live_servers(transactional_db, tmp_path):
     from django.db import connection
 
     started: list[LiveServer] = []
-    database_url = _server_conninfo(connection.settings_dict, connection.settings_dict["NAME"])
+    database_url = server_url(connection.settings_dict, connection.settings_dict["NAME"])
 
     def start(n: int = 1, **extra_env: str) -> list[LiveServer]:
         env = {

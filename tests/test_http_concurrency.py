@@ -25,7 +25,8 @@ from pathlib import Path
 import pytest
 
 from sessions_app.models import GeneratedTRDDocument, TechConversation, TechResearch, TechSpecSession
-from tests.conftest import ROOT, LiveServer, _free_port, _server_conninfo, _wait_until_up, bearer_token
+from techspec_project.database_url import server_url
+from tests.conftest import ROOT, LiveServer, _free_port, _wait_until_up, bearer_token
 from tests.factories import DesignJobFactory, TechResearchFactory, TechSpecSessionFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -41,7 +42,7 @@ def server(transactional_db, tmp_path):
     port = _free_port()
     env = {
         **os.environ,
-        "DATABASE_URL": _server_conninfo(connection.settings_dict, connection.settings_dict["NAME"]),
+        "DATABASE_URL": server_url(connection.settings_dict, connection.settings_dict["NAME"]),
         "DJANGO_SETTINGS_MODULE": "techspec_project.settings_test",
         **SERVER_ENV,
     }
