@@ -12,7 +12,7 @@ from sessions_app.selectors.counts import (
     session_counts_by_status,
     session_stats_by_status,
 )
-from sessions_app.selectors.design_jobs import design_job_detail
+from sessions_app.selectors.design_jobs import design_job_detail, design_job_list
 from sessions_app.selectors.error_logs import error_log_get, error_log_list
 from sessions_app.selectors.research import research_list
 from sessions_app.selectors.sessions import (
@@ -34,6 +34,7 @@ __all__ = [
     "conversation_page",
     "decode_cursor",
     "design_job_detail",
+    "design_job_list",
     "encode_cursor",
     "error_log_get",
     "error_log_list",

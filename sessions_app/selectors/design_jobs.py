@@ -1,19 +1,28 @@
-"""Reads of the Design Agent's jobs, for the pages that show where a session came from."""
+"""Reads of the Design Agent's jobs: the API's list and detail, and the pages that
+show where a session came from. Staff (owner_id None) see every job; a user sees
+the jobs whose user_id is theirs, and another user's job is DesignJobNotFound."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
 from design_bridge.errors import DesignJobNotFound
 from design_bridge.models import DesignDecision, DesignJob, DesignOutput
 from sessions_app.errors import Id, as_uuid
 
 
-def design_job_detail(*, design_job_id: Id) -> DesignJob:
+def design_job_list(*, owner_id: Id | None = None) -> QuerySet[DesignJob]:
+    """Jobs newest first, scoped to the owner."""
+    jobs = DesignJob.objects.order_by("-created_at", "-id")
+    return jobs if owner_id is None else jobs.filter(user_id=owner_id)
+
+
+def design_job_detail(*, design_job_id: Id, owner_id: Id | None = None) -> DesignJob:
     """The job with `outputs` (by type) and `decisions` (oldest first) prefetched: three queries."""
     pk = as_uuid(design_job_id, DesignJobNotFound)
     job = (
-        DesignJob.objects.filter(pk=pk)
+        design_job_list(owner_id=owner_id)
+        .filter(pk=pk)
         .prefetch_related(
             Prefetch("outputs", queryset=DesignOutput.objects.order_by("output_type")),
             Prefetch("decisions", queryset=DesignDecision.objects.order_by("created_at", "id")),

@@ -15,7 +15,6 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
-from design_bridge import selectors as design_selectors
 from sessions_app import selectors, services
 from sessions_app.api import serializers as s
 from sessions_app.api.filters import ErrorLogFilter, SessionFilter
@@ -226,11 +225,11 @@ class DesignJobViewSet(CallerMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "[^/]+"
 
     def get_queryset(self):
-        return design_selectors.design_job_list(owner_id=self.caller.owner_scope)
+        return selectors.design_job_list(owner_id=self.caller.owner_scope)
 
     def get_serializer_class(self):
         return s.DesignJobDetailOutput if self.action == "retrieve" else s.DesignJobOutput
 
     def get_object(self):
         job_id = parse_uuid(self.kwargs["pk"], field="design_job_id")
-        return design_selectors.design_job_detail(design_job_id=job_id, owner_id=self.caller.owner_scope)
+        return selectors.design_job_detail(design_job_id=job_id, owner_id=self.caller.owner_scope)
