@@ -36,3 +36,18 @@ def server_url(settings_dict: dict, dbname: str) -> str:
         url = f"postgresql://{auth}@/{dbname}?host={host}"
         return f"{url}&port={port}" if port else url
     return f"postgresql://{auth}@{host or 'localhost'}{':' + str(port) if port else ''}/{dbname}"
+
+
+def ensure_database(admin_url: str, name: str) -> bool:
+    """Create database `name` through `admin_url` unless it exists; True if this call created it."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            return False
+        try:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        except psycopg.errors.DuplicateDatabase:
+            return False  # another process created it between our check and our CREATE
+        return True

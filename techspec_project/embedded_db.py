@@ -6,6 +6,8 @@ import os
 import warnings
 from pathlib import Path
 
+from techspec_project.database_url import ensure_database
+
 DATABASE_NAME = "techspec"
 
 
@@ -52,18 +54,5 @@ def embedded_database_url(folder: Path) -> str:
         hint = f" See the server log {log}." if log.exists() else ""
         raise _explain(folder, f"{type(exc).__name__}: {exc}.{hint}") from None
 
-    _ensure_database(server)
+    ensure_database(server.get_uri(), DATABASE_NAME)
     return server.get_uri(database=DATABASE_NAME)
-
-
-def _ensure_database(server) -> None:
-    import psycopg
-    from psycopg import sql
-
-    with psycopg.connect(server.get_uri(), autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]).fetchone()
-        if not exists:
-            try:
-                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE_NAME)))
-            except psycopg.errors.DuplicateDatabase:
-                pass  # another process created it between our check and our CREATE

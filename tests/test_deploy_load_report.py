@@ -12,7 +12,8 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from sessions_app.management.commands.load_report import classify, percentile, update_block
+from sessions_app.benchmarks.runner import percentile
+from sessions_app.management.commands.load_report import classify, update_block
 from techspec_project.database_url import server_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,8 +30,8 @@ def test_requests_are_classified_by_method_and_path():
 
 def test_percentiles_are_nearest_rank():
     values = list(range(1, 101))
-    assert (percentile(values, 50), percentile(values, 95), percentile(values, 99)) == (50, 95, 99)
-    assert percentile([], 95) == 0.0
+    assert (percentile(values, 0.50), percentile(values, 0.95), percentile(values, 0.99)) == (50, 95, 99)
+    assert percentile([], 0.95) == 0.0
 
 
 def test_capacity_block_is_replaced_in_place(tmp_path):

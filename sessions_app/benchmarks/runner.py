@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import platform
 import statistics
@@ -73,9 +74,11 @@ class Result:
 
 
 def percentile(samples: list[float], q: float) -> float:
+    """The nearest-rank percentile (q from 0 to 1) of `samples`; 0.0 when there are none."""
+    if not samples:
+        return 0.0
     ordered = sorted(samples)
-    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
-    return ordered[index]
+    return ordered[max(0, min(len(ordered) - 1, math.ceil(q * len(ordered)) - 1))]
 
 
 def machine() -> dict:

@@ -7,22 +7,14 @@ was printed by seed_data or bench_queries in the same run.
 from __future__ import annotations
 
 import json
-import os
 import re
-import resource
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
-import psycopg
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
-from psycopg import sql
 
-from techspec_project.database_url import server_url
+from sessions_app.benchmarks.databases import ScaleDatabase, manage
 
 ROOT = Path(settings.BASE_DIR)
 
@@ -46,21 +38,12 @@ class Command(BaseCommand):
         n = opts["sessions"]
         if n < 1:
             raise CommandError("--sessions must be at least 1.")
-        name = f"techspec_bench_{n}"
-        url = server_url(connection.settings_dict, name)
-        self._ensure_database(name)
-        env = {**os.environ, "DATABASE_URL": url, "DESIGN_BRIDGE_MODE": "bootstrap"}
-        self._manage(env, "migrate", "--noinput", "-v0")
-        self._manage(env, "createcachetable")
-
-        seed = None
-        if opts["reseed"] or self._sessions_in(url) != n:
-            seed = self._seed(env, n)
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute("VACUUM (ANALYZE)")
+        database = ScaleDatabase("bench", n)
+        seed = database.prepare(reseed=opts["reseed"], progress=self.stderr.write)
+        env = database.env
 
         with tempfile.NamedTemporaryFile(suffix=".json") as report_file:
-            bench = self._manage(env, "bench_queries", "--reps", str(opts["reps"]), "--json", report_file.name,
+            bench = manage(env, "bench_queries", "--reps", str(opts["reps"]), "--json", report_file.name,
                                  check=False)
             if not Path(report_file.name).read_text().strip():
                 raise CommandError(f"bench_queries failed:\n{bench.stdout}\n{bench.stderr}")
@@ -70,34 +53,6 @@ class Command(BaseCommand):
         section = render_section(n, report, seed, opts["reps"], reseed=opts["reseed"])
         update_markdown(Path(opts["output"]), n, section)
         self.stdout.write(f"Updated {opts['output']} (section for {n:,} sessions).")
-
-    def _ensure_database(self, name: str) -> None:
-        with psycopg.connect(server_url(connection.settings_dict, "postgres"), autocommit=True) as conn:
-            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-    def _sessions_in(self, url: str) -> int:
-        with psycopg.connect(url) as conn:
-            return conn.execute("SELECT count(*) FROM tech_spec_sessions").fetchone()[0]
-
-    def _seed(self, env: dict, n: int) -> dict:
-        self.stderr.write(f"Seeding {n:,} sessions ...")
-        started = time.perf_counter()
-        result = self._manage(env, "seed_data", "--sessions", str(n), "--seed", "1", "--clear", "--json",
-                              "--force")
-        wall = time.perf_counter() - started
-        summary = json.loads(result.stdout)
-        summary["wall_seconds"] = round(wall, 1)
-        # ru_maxrss of waited-for children, in KiB on Linux: the seed is by far the largest child.
-        summary["peak_rss_mib"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
-        return summary
-
-    def _manage(self, env: dict, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env,
-                                capture_output=True, text=True)
-        if check and result.returncode != 0:
-            raise CommandError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
-        return result
 
 
 def render_section(n: int, report: dict, seed: dict | None, reps: int, *, reseed: bool = False) -> str:

@@ -11,7 +11,6 @@ docs/DEPLOYMENT.md with what it measured.
 from __future__ import annotations
 
 import json
-import math
 import os
 import platform
 import re
@@ -34,11 +33,10 @@ import psycopg
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
-from psycopg import sql
 
+from sessions_app.benchmarks.databases import ScaleDatabase
+from sessions_app.benchmarks.runner import percentile
 from sessions_app.management.commands.bench_report import update_markdown
-from techspec_project.database_url import server_url
 
 ROOT = Path(settings.BASE_DIR)
 SCRIPT = Path(__file__).with_name("load_mix.lua")
@@ -62,13 +60,6 @@ def classify(method: str, path: str) -> str | None:
     if method == "POST" and path.rstrip("/").endswith("/conversations"):
         return "message"
     return None
-
-
-def percentile(sorted_values: list[float], q: float) -> float:
-    if not sorted_values:
-        return 0.0
-    index = max(0, min(len(sorted_values) - 1, math.ceil(q / 100 * len(sorted_values)) - 1))
-    return sorted_values[index]
 
 
 def lua_string(text: str) -> str:
@@ -107,9 +98,9 @@ class Command(BaseCommand):
         n = opts["sessions"]
         if n < 1 or opts["seconds"] < 1:
             raise CommandError("--sessions and --seconds must be at least 1.")
-        name = f"techspec_load_{n}"
-        url = server_url(connection.settings_dict, name)
-        self._prepare(name, url, n, reseed=opts["reseed"])
+        database = ScaleDatabase("load", n)
+        database.prepare(reseed=opts["reseed"], progress=self.stderr.write)
+        url = database.url
 
         run_id = uuid.uuid4().hex[:12]
         with tempfile.TemporaryDirectory(prefix="techspec-load-") as tmp:
@@ -162,27 +153,6 @@ class Command(BaseCommand):
             raise CommandError(f"{stored['lost']} writes answered 2xx are not in the database.")
 
     # --- database -------------------------------------------------------------------
-
-    def _prepare(self, name: str, url: str, n: int, *, reseed: bool) -> None:
-        with psycopg.connect(server_url(connection.settings_dict, "postgres"), autocommit=True) as conn:
-            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        env = {**os.environ, "DATABASE_URL": url, "DESIGN_BRIDGE_MODE": "bootstrap", "DEBUG": "true"}
-        self._manage(env, "migrate", "--noinput", "-v0")
-        self._manage(env, "createcachetable")
-        with psycopg.connect(url) as conn:
-            count = conn.execute("SELECT count(*) FROM tech_spec_sessions").fetchone()[0]
-        if reseed or count != n:
-            self.stderr.write(f"Seeding {n:,} sessions into {name} ...")
-            self._manage(env, "seed_data", "--sessions", str(n), "--seed", "1", "--clear", "--force", "--quiet")
-            with psycopg.connect(url, autocommit=True) as conn:
-                conn.execute("VACUUM (ANALYZE)")
-
-    def _manage(self, env: dict, *args: str) -> None:
-        result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
-                                text=True)
-        if result.returncode != 0:
-            raise CommandError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
 
     def _targets(self, url: str, count: int, run_id: str) -> dict:
         """Sessions to poll and list (their owners' tokens), undecided research to decide, sessions to write to."""
@@ -312,8 +282,8 @@ class Command(BaseCommand):
         out = {}
         for kind in KINDS:
             values = sorted(durations[kind])
-            out[kind] = {"count": len(values), "p50_ms": percentile(values, 50), "p95_ms": percentile(values, 95),
-                         "p99_ms": percentile(values, 99), "statuses": statuses[kind]}
+            out[kind] = {"count": len(values), "p50_ms": percentile(values, 0.50), "p95_ms": percentile(values, 0.95),
+                         "p99_ms": percentile(values, 0.99), "statuses": statuses[kind]}
         return out
 
     # --- report -----------------------------------------------------------------------
