@@ -14,6 +14,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from psycopg.errors import QueryCanceled
 from rest_framework import exceptions, status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -51,6 +52,19 @@ def error_response(http_status: int, code: str, message: str, **extra) -> JsonRe
 
 
 def api_exception_handler(exc, context):
+    response = _error_response(exc, context)
+    _speak_json(context.get("request"))
+    return response
+
+
+def _speak_json(request) -> None:
+    """Errors are JSON even for a caller that asked for another format (a Markdown TRD, say)."""
+    renderer = getattr(request, "accepted_renderer", None)
+    if renderer is not None and renderer.format not in ("json", "api"):
+        request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
+
+
+def _error_response(exc, context):
     if isinstance(exc, DomainError):
         http_status = next((s for family, s in DOMAIN_STATUS if isinstance(exc, family)), 400)
         return Response(error_body(exc.code, exc.message, details=exc.details), status=http_status)

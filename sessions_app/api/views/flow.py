@@ -95,9 +95,3 @@ class TRDView(SessionScopedMixin, APIView):
         if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
             raise InvalidInput("version must be a positive whole number.", details={"version": raw[:20]})
         return int(raw)
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        # Errors always speak JSON, even to a caller that asked for Markdown.
-        if response.status_code >= 400:
-            request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
-        return super().finalize_response(request, response, *args, **kwargs)
