@@ -160,6 +160,8 @@ def live_servers(transactional_db, tmp_path):
             "DATABASE_URL": database_url,
             "DJANGO_SETTINGS_MODULE": "techspec_project.settings_test",
             "PYTHONUNBUFFERED": "1",
+            # Plain HTTP on loopback: with DEBUG off there is no TLS proxy to redirect to.
+            "SECURE_SSL_REDIRECT": "false",
             **extra_env,
         }
         servers = []

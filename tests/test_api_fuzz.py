@@ -48,10 +48,9 @@ def seed() -> None:
 def test_schemathesis_finds_no_server_error_and_no_schema_violation(live_servers, tmp_path):
     seed()
     # Fuzzing sends hundreds of requests: raise the limits for this server only.
-    # DEBUG off: a 500 must carry no traceback, and the run sees what production answers
-    # (but plain HTTP on loopback: no redirect to the TLS a load balancer would terminate).
+    # DEBUG off: a 500 must carry no traceback, and the run sees what production answers.
     (server,) = live_servers(
-        1, API_USER_RATE="100000/min", API_GLOBAL_RATE="100000/min", DEBUG="false", SECURE_SSL_REDIRECT="false",
+        1, API_USER_RATE="100000/min", API_GLOBAL_RATE="100000/min", DEBUG="false",
         SECRET_KEY="fuzz-" + uuid.uuid4().hex, JWT_SIGNING_KEY=settings.SIMPLE_JWT["SIGNING_KEY"],
     )
     token = bearer_token(uuid.uuid4(), "staff")
