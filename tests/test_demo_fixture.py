@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from sessions_app.models import (
     TechResearch,
     TechSpecSession,
 )
+from tests.factories import TechSpecSessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +73,24 @@ def test_demo_conversations_alternate_roles_in_time_order(demo):
         assert messages
         for before, after in zip(messages, messages[1:], strict=False):
             assert before.role != after.role and before.timestamp < after.timestamp
+
+
+def test_ensure_demo_data_fills_an_empty_database_once():
+    call_command("ensure_demo_data", stdout=io.StringIO())
+    assert TechSpecSession.objects.count() == 4
+    call_command("ensure_demo_data", stdout=io.StringIO())
+    assert TechSpecSession.objects.count() == 4
+
+
+def test_ensure_demo_data_leaves_a_database_with_sessions_alone():
+    TechSpecSessionFactory()
+    out = io.StringIO()
+    call_command("ensure_demo_data", stdout=out)
+    assert TechSpecSession.objects.count() == 1
+    assert "not loaded" in out.getvalue()
+
+
+def test_ensure_demo_data_never_writes_shared_in_verify_mode(settings):
+    settings.DESIGN_BRIDGE_MODE = "verify"
+    call_command("ensure_demo_data", stdout=io.StringIO())
+    assert not DesignJob.objects.exists()

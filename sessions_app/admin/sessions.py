@@ -6,7 +6,6 @@ import json
 
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
-from django.db.models import Exists, OuterRef
 from django.utils.html import format_html, format_html_join
 
 from design_bridge.errors import DesignOutputsMissing
@@ -23,7 +22,12 @@ from sessions_app.admin.common import (
 from sessions_app.admin.forms import SessionStartForm, SessionStateForm
 from sessions_app.admin.inlines import ErrorInline, ResearchInline, TRDInline
 from sessions_app.models import AgentErrorLog, TechConversation, TechSpecSession
-from sessions_app.selectors.admin import SessionPageCounts, conversation_timeline, session_page_counts
+from sessions_app.selectors.admin import (
+    SessionPageCounts,
+    conversation_timeline,
+    session_page_counts,
+    sessions_by_open_errors,
+)
 
 TIMELINE_LENGTH = 50
 OUTPUT_PREVIEW_CHARS = 2_000
@@ -39,11 +43,8 @@ class HasUnrecoveredErrorsFilter(admin.SimpleListFilter):
         return [("yes", "Has unrecovered errors"), ("no", "None")]
 
     def queryset(self, request, queryset):
-        open_errors = Exists(AgentErrorLog.objects.filter(session_id=OuterRef("pk"), recovered=False))
-        if self.value() == "yes":
-            return queryset.filter(open_errors)
-        if self.value() == "no":
-            return queryset.filter(~open_errors)
+        if self.value() in ("yes", "no"):
+            return sessions_by_open_errors(queryset, present=self.value() == "yes")
         return queryset
 
 

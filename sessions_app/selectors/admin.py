@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
 
-from sessions_app.models import AgentErrorLog, TechConversation, TechResearch
+from sessions_app.models import AgentErrorLog, TechConversation, TechResearch, TechSpecSession
 
 # Below this many (estimated) rows an exact COUNT(*) is cheap enough to run.
 EXACT_COUNT_BELOW = 10_000
@@ -82,6 +82,15 @@ def error_groups(*, since: datetime | None = None) -> list[ErrorGroup]:
         .order_by("-unrecovered", "-last_seen", "node", "error_type")
     )
     return [ErrorGroup(**row) for row in rows]
+
+
+def sessions_by_open_errors(sessions: QuerySet[TechSpecSession], *, present: bool) -> QuerySet[TechSpecSession]:
+    """Narrow `sessions` to those with (present=True) or without an error that has not recovered.
+
+    EXISTS rather than a join: one probe of (session, created_at) per session, no duplicate rows.
+    """
+    open_errors = Exists(AgentErrorLog.objects.filter(session_id=OuterRef("pk"), recovered=False))
+    return sessions.filter(open_errors if present else ~open_errors)
 
 
 def recent_distinct_values(model, field: str, *, window: int = 10_000) -> list[str]:

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from sessions_app.models import TechSpecSession
+from sessions_app import selectors
 
 
 class Command(BaseCommand):
@@ -16,7 +16,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        if TechSpecSession.objects.exists():
+        if selectors.session_list().exists():
             self.stdout.write("Sessions exist: demo data not loaded.")
             return
         if settings.DESIGN_BRIDGE_MODE != "bootstrap":
@@ -24,4 +24,5 @@ class Command(BaseCommand):
             self.stdout.write("DESIGN_BRIDGE_MODE is verify: demo data not loaded (it would write shared.*).")
             return
         call_command("loaddata", "demo", verbosity=0)
-        self.stdout.write(f"Loaded the demo data: {TechSpecSession.objects.count()} sessions.")
+        loaded = sum(selectors.session_counts_by_status().values())
+        self.stdout.write(f"Loaded the demo data: {loaded} sessions.")
