@@ -309,3 +309,59 @@ class SessionStatusCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.status}[{self.shard}] = {self.n}"
+
+
+class ApiRateCounter(models.Model):
+    """Requests counted against one API limit (a caller, or the whole API) in its current window.
+
+    A row is a fixed window that starts at the key's first request and lasts
+    `window_seconds`; the next request after it ends starts a new one. The API's
+    throttle counts every limit of a request in one atomic upsert (see
+    sessions_app/api/rate_counters.py). The table is UNLOGGED: counting writes no
+    WAL and waits for no disk flush, and a crash of PostgreSQL only resets the counts.
+    """
+
+    key = models.TextField(primary_key=True)
+    window_start = models.DateTimeField()
+    window_seconds = models.PositiveIntegerField()
+    hits = models.PositiveIntegerField()
+
+    class Meta:
+        db_table = "api_rate_counters"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(window_seconds__gt=0), name="api_rate_counters_window_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.hits} since {self.window_start:%H:%M:%S}"
+
+
+class SessionStatusRow(models.Model):
+    """A session's status with its research counts, latest TRD and newest open error.
+
+    Read-only: the view tech_spec_session_status (migration 0007), which PostgreSQL
+    inlines into each query. Status polls are the API's most frequent request, and
+    building the same correlated subqueries through the ORM on every poll cost about
+    ten times what PostgreSQL takes to run them.
+    """
+
+    id = models.UUIDField(primary_key=True)
+    user_id = models.UUIDField()
+    status = models.CharField(max_length=20, choices=SessionStatus.choices)
+    current_stage = models.CharField(max_length=20, choices=SessionStage.choices)
+    progress_percentage = models.SmallIntegerField()
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True)
+    research_total = models.BigIntegerField()
+    research_awaiting_decision = models.BigIntegerField()
+    latest_trd_version = models.PositiveIntegerField(null=True)
+    latest_trd_quality_score = models.DecimalField(max_digits=5, decimal_places=2, null=True)
+    latest_unrecovered_error = models.JSONField(null=True)
+
+    class Meta:
+        managed = False
+        db_table = "tech_spec_session_status"
+
+    def __str__(self) -> str:
+        return f"{self.id}: {self.status}/{self.current_stage} {self.progress_percentage}%"

@@ -8,7 +8,10 @@ A read goes there only when all of these hold:
 - the request has not written a techspec row yet (read-after-write sees the write);
 - no transaction is open on the primary (reads inside one belong to it);
 - the model is one of techspec's tables or the Design Agent's mirrors; the
-  cache table (throttle counts), sessions and users always use the primary.
+  throttle counts, the cache table, sessions and users always use the primary.
+
+Counting a request against the throttles is a write, but not of the request's
+data: it does not pin the request's later reads to the primary.
 
 Writes and migrations always use the primary.
 """
@@ -26,6 +29,7 @@ REPLICA = "replica"
 REPLICA_APPS = frozenset({"sessions_app", "design_bridge"})
 REPLICA_PATH_PREFIX = "/api/"
 READ_ONLY_METHODS = frozenset({"GET", "HEAD"})
+PRIMARY_ONLY_TABLES = frozenset({"api_rate_counters"})
 
 
 @dataclass
@@ -61,6 +65,7 @@ class PrimaryReplicaRouter:
             or not routing.replica_ok
             or routing.wrote
             or model._meta.app_label not in REPLICA_APPS
+            or model._meta.db_table in PRIMARY_ONLY_TABLES
             or not has_replica()
             or connections[PRIMARY].in_atomic_block
         ):
@@ -69,7 +74,8 @@ class PrimaryReplicaRouter:
 
     def db_for_write(self, model, **hints):
         routing = _routing.get()
-        if routing is not None and model._meta.app_label in REPLICA_APPS:
+        if (routing is not None and model._meta.app_label in REPLICA_APPS
+                and model._meta.db_table not in PRIMARY_ONLY_TABLES):
             # From now on this request reads its own writes from the primary.
             routing.wrote = True
         return PRIMARY

@@ -179,13 +179,15 @@ if DESIGN_BRIDGE_MODE not in ("bootstrap", "verify"):
         f"DESIGN_BRIDGE_MODE must be 'bootstrap' or 'verify', not {DESIGN_BRIDGE_MODE!r}."
     )
 
-# A cache every server process shares (throttle counts live here); the
-# default is a table in the same PostgreSQL, created by `createcachetable`.
+# A cache every server process shares; the default is a table in the same
+# PostgreSQL, created by `createcachetable`. (Throttle counts have their own table.)
 CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://techspec_cache")}
 
 # --- API ---------------------------------------------------------------------
 API_USER_RATE = env.str("API_USER_RATE", default="100/min")
 API_GLOBAL_RATE = env.str("API_GLOBAL_RATE", default="1000/min")
+# One request in this many deletes the throttle windows that have ended (0: never).
+API_RATE_PRUNE_EVERY = env.int("API_RATE_PRUNE_EVERY", default=1000)
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1_048_576)
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
 
@@ -196,10 +198,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_THROTTLE_CLASSES": [
-        "sessions_app.api.throttling.PerUserThrottle",
-        "sessions_app.api.throttling.GlobalAPIThrottle",
-    ],
+    # Both rates counted by one statement in PostgreSQL (api_rate_counters), shared by every process.
+    "DEFAULT_THROTTLE_CLASSES": ["sessions_app.api.throttling.APIRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": API_USER_RATE, "api": API_GLOBAL_RATE},
     "DEFAULT_PAGINATION_CLASS": "sessions_app.api.pagination.NewestFirstCursorPagination",
     "PAGE_SIZE": 50,

@@ -87,13 +87,10 @@ class ApiCaller:
 def api_as(db):
     """`api_as(role="user", user_id=None)` returns an ApiCaller with a bearer token.
 
-    Throttle counters live in the shared cache (a table, rolled back with the
-    test), and start from zero in each test.
+    Throttle counts live in a table rolled back with the test: they start from
+    zero in each test.
     """
-    from django.core.cache import cache
     from rest_framework.test import APIClient
-
-    cache.clear()
 
     def make(role: str = "user", user_id: uuid.UUID | None = None) -> ApiCaller:
         user_id = user_id or uuid.uuid4()
@@ -146,7 +143,7 @@ def _wait_until_up(server: LiveServer, deadline: float) -> None:
 @pytest.fixture
 def live_servers(transactional_db, tmp_path):
     """`live_servers(n, **env)` starts n runserver processes sharing the test database
-    (and so its cache table); each is stopped, by its own pid, after the test."""
+    (and so its throttle counts); each is stopped, by its own pid, after the test."""
     import time
 
     from django.db import connection

@@ -54,9 +54,6 @@ class World:
 
 @pytest.fixture
 def world(db) -> World:
-    from django.core.cache import cache
-
-    cache.clear()  # throttle counts start at zero
     user_a, user_b = uuid.uuid4(), uuid.uuid4()
     job = DesignJobFactory(user_id=user_a, with_outputs=True)
     session = TechSpecSessionFactory(

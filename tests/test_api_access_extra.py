@@ -30,9 +30,6 @@ KEY = settings.SIMPLE_JWT["SIGNING_KEY"]
 
 @pytest.fixture
 def two_users(db):
-    from django.core.cache import cache
-
-    cache.clear()
     a_session = TechSpecSessionFactory()
     b_session = TechSpecSessionFactory()
     return {

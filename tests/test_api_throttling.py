@@ -1,17 +1,24 @@
-"""Throttling: 100 requests a minute per user and API_GLOBAL_RATE for everyone, counted
-in the shared cache so that every server process sees the same counts."""
+"""Throttling: API_USER_RATE per user and API_GLOBAL_RATE for everyone, counted in
+PostgreSQL (api_rate_counters) by one statement, so every server process sees the same counts."""
 
 from __future__ import annotations
 
 import json
+import threading
 import urllib.error
 import urllib.request
 import uuid
+from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
+from django.db import connection, connections
+from django.db.models.functions import Now
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIRequestFactory
 
-from sessions_app.api.throttling import GlobalAPIThrottle, PerUserThrottle
+from sessions_app.api import rate_counters
+from sessions_app.api.throttling import GLOBAL_KEY, APIRateThrottle
+from sessions_app.models import ApiRateCounter
 from tests.conftest import bearer_token
 from tests.test_api_flow import assert_error
 
@@ -28,7 +35,6 @@ def http_get(url: str, token: str) -> tuple[int, dict, dict]:
 @pytest.mark.slow
 @pytest.mark.timeout(120)
 def test_the_101st_request_of_a_user_is_429_across_two_server_processes(live_servers):
-    cache.clear()
     first, second = live_servers(2)
     token = bearer_token(uuid.uuid4())
 
@@ -67,7 +73,7 @@ def test_another_user_is_not_throttled_by_the_first_users_requests(api_as):
 
 @pytest.mark.django_db
 def test_the_global_rate_applies_across_users(api_as, monkeypatch):
-    monkeypatch.setattr(GlobalAPIThrottle, "THROTTLE_RATES", {**GlobalAPIThrottle.THROTTLE_RATES, "api": "3/min"})
+    monkeypatch.setattr(APIRateThrottle, "THROTTLE_RATES", {**APIRateThrottle.THROTTLE_RATES, "api": "3/min"})
     for _ in range(3):
         assert api_as().client.get("/api/sessions/").status_code == 200
 
@@ -77,7 +83,111 @@ def test_the_global_rate_applies_across_users(api_as, monkeypatch):
     assert int(response["Retry-After"]) > 0
 
 
+def test_the_rates_are_the_api_rate_settings(settings):
+    assert APIRateThrottle.THROTTLE_RATES == {"user": settings.API_USER_RATE, "api": settings.API_GLOBAL_RATE}
+
+
 @pytest.mark.django_db
-def test_the_per_user_rate_is_the_api_user_rate_setting(settings):
-    assert PerUserThrottle().get_rate() == settings.API_USER_RATE
-    assert GlobalAPIThrottle().get_rate() == settings.API_GLOBAL_RATE
+def test_a_request_is_counted_against_both_limits_in_one_statement(api_as):
+    caller = api_as()
+    caller.client.get("/api/sessions/")
+
+    with CaptureQueriesContext(connection) as queries:
+        caller.client.get("/api/sessions/")
+
+    counting = [q["sql"] for q in queries.captured_queries if "api_rate_counters" in q["sql"]]
+    assert len(counting) == 1
+    counts = dict(ApiRateCounter.objects.values_list("key", "hits"))
+    assert counts == {f"user:{caller.user_id}": 2, GLOBAL_KEY: 2}
+
+
+@pytest.mark.django_db
+# Times relative to the database clock (statement_timestamp(), what Now() is on PostgreSQL).
+def test_a_new_window_starts_when_the_last_one_has_ended(api_as):
+    caller = api_as()
+    for _ in range(100):
+        caller.client.get("/api/sessions/")
+    assert caller.client.get("/api/sessions/").status_code == 429
+
+    ApiRateCounter.objects.filter(key=f"user:{caller.user_id}").update(
+        window_start=Now() - timedelta(seconds=61))
+
+    assert caller.client.get("/api/sessions/").status_code == 200
+    assert ApiRateCounter.objects.get(key=f"user:{caller.user_id}").hits == 1
+
+
+@pytest.mark.django_db
+def test_retry_after_is_the_time_left_in_the_window(api_as):
+    caller = api_as()
+    for _ in range(100):
+        caller.client.get("/api/sessions/")
+    ApiRateCounter.objects.filter(key=f"user:{caller.user_id}").update(
+        window_start=Now() - timedelta(seconds=50))
+
+    response = caller.client.get("/api/sessions/")
+
+    assert response.status_code == 429
+    assert 9 <= int(response["Retry-After"]) <= 10
+
+
+@pytest.mark.django_db
+def test_anonymous_callers_are_counted_by_address():
+    request = APIRequestFactory().get("/api/sessions/", REMOTE_ADDR="203.0.113.7")
+    request.user = None
+
+    assert APIRateThrottle().caller_key(request) == "ip:203.0.113.7"
+
+
+@pytest.mark.django_db
+def test_pruning_deletes_only_the_windows_that_have_ended():
+    ApiRateCounter.objects.create(key="user:old", window_start=Now() - timedelta(seconds=61), window_seconds=60, hits=5)
+    ApiRateCounter.objects.create(key="user:day", window_start=Now() - timedelta(hours=2), window_seconds=86400, hits=5)
+    ApiRateCounter.objects.create(key="user:new", window_start=Now(), window_seconds=60, hits=5)
+
+    assert rate_counters.prune_ended_windows() == 1
+
+    assert set(ApiRateCounter.objects.values_list("key", flat=True)) == {"user:day", "user:new"}
+
+
+@pytest.mark.django_db
+def test_requests_prune_ended_windows_when_sampling_says_so(api_as, settings):
+    ApiRateCounter.objects.create(key="user:old", window_start=Now() - timedelta(seconds=61), window_seconds=60, hits=5)
+    settings.API_RATE_PRUNE_EVERY = 1  # every request
+
+    api_as().client.get("/api/sessions/")
+
+    assert not ApiRateCounter.objects.filter(key="user:old").exists()
+
+
+@pytest.mark.django_db
+def test_the_counts_table_is_unlogged():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relpersistence FROM pg_class WHERE relname = 'api_rate_counters'")
+        assert cursor.fetchone() == ("u",)
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_requests_each_get_their_own_count():
+    """20 connections counting at once: every count from 1 to 20 exactly once (no lost update)."""
+    workers = 20
+    barrier = threading.Barrier(workers)
+    hits: list[int] = []
+    lock = threading.Lock()
+
+    def count():
+        try:
+            barrier.wait(timeout=30)
+            result = rate_counters.count_request({GLOBAL_KEY: 60, f"user:{threading.get_ident()}": 60})
+            with lock:
+                hits.append(result[GLOBAL_KEY].hits)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=count) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(hits) == list(range(1, workers + 1))

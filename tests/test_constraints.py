@@ -223,6 +223,24 @@ def test_session_must_reference_an_existing_design_job():
         raw_insert()
 
 
+def test_a_rate_counter_window_is_positive_through_orm_and_sql():
+    from sessions_app.models import ApiRateCounter
+
+    assert_violates(
+        "api_rate_counters_window_positive",
+        lambda: ApiRateCounter.objects.create(key="user:x", window_start=NOW, window_seconds=0, hits=1),
+    )
+
+    def raw_insert():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO api_rate_counters (key, window_start, window_seconds, hits) VALUES ('api', now(), 0, 1)"
+            )
+
+    assert_violates("api_rate_counters_window_positive", raw_insert)
+    assert not ApiRateCounter.objects.exists()
+
+
 def test_every_declared_constraint_has_a_case():
     """A new constraint without a test here fails this test."""
     declared = {
@@ -233,5 +251,6 @@ def test_every_declared_constraint_has_a_case():
     covered = {case.constraint for case in CASES} | {
         "trd_version_unique_per_session",
         "session_one_active_per_job_user",
+        "api_rate_counters_window_positive",
     }
     assert declared == covered

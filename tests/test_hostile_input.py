@@ -46,9 +46,6 @@ class World:
 
 @pytest.fixture
 def world(db) -> World:
-    from django.core.cache import cache
-
-    cache.clear()
     user_id = uuid.uuid4()
     job = DesignJobFactory(user_id=user_id, with_outputs=True)
     session = TechSpecSessionFactory(user_id=user_id, design_job=job, status="in_progress")

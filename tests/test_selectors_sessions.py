@@ -119,6 +119,26 @@ def test_summary_is_one_query_whatever_the_number_of_rows(rows, django_assert_nu
     assert summary.research_total == rows
 
 
+def test_summary_of_a_malformed_owner_is_not_found(busy_session):
+    with pytest.raises(SessionNotFound):
+        session_status_summary(session_id=busy_session.pk, owner_id="not-a-uuid")
+
+
+def test_the_status_view_has_the_columns_of_its_model():
+    """SessionStatusRow is unmanaged: nothing else would notice the view and the model drifting apart."""
+    from django.db import connection
+
+    from sessions_app.models import SessionStatusRow
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = %s ORDER BY ordinal_position",
+            [SessionStatusRow._meta.db_table],
+        )
+        columns = [name for (name,) in cursor.fetchall()]
+    assert columns == [field.column for field in SessionStatusRow._meta.concrete_fields]
+
+
 # --- session_list ----------------------------------------------------------------------
 
 

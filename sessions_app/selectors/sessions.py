@@ -7,13 +7,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce, JSONObject
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from sessions_app.errors import Id, InvalidValue, SessionNotFound, as_uuid
-from sessions_app.models import AgentErrorLog, GeneratedTRDDocument, TechResearch, TechSpecSession
+from sessions_app.models import SessionStatusRow, TechSpecSession
 from sessions_app.selectors._common import visible_sessions
 
 MAX_PAGE = 200
@@ -58,25 +57,6 @@ def session_get(*, session_id: Id, owner_id: Id | None = None) -> TechSpecSessio
     return session
 
 
-def _count_of(model, **conditions) -> Coalesce:
-    rows = model.objects.filter(session_id=OuterRef("pk"), **conditions).order_by().values("session_id")
-    return Coalesce(Subquery(rows.annotate(n=Count("*")).values("n"), output_field=IntegerField()), 0)
-
-
-def _latest(model, field: str, order: str, **conditions) -> Subquery:
-    rows = model.objects.filter(session_id=OuterRef("pk"), **conditions).order_by(order)
-    return Subquery(rows.values(field)[:1])
-
-
-def _latest_error_object() -> Subquery:
-    error = JSONObject(
-        id="id", node="node", error_type="error_type", message="message",
-        retry_count="retry_count", created_at="created_at",
-    )
-    rows = AgentErrorLog.objects.filter(session_id=OuterRef("pk"), recovered=False).order_by("-created_at", "-id")
-    return Subquery(rows.annotate(error=error).values("error")[:1])
-
-
 def _latest_error(data: dict | None) -> LatestError | None:
     if data is None:
         return None
@@ -86,29 +66,22 @@ def _latest_error(data: dict | None) -> LatestError | None:
     )
 
 
+_SUMMARY_FIELDS = tuple(f.name for f in SessionStatusRow._meta.concrete_fields if f.name != "user_id")
+
+
 def session_status_summary(*, session_id: Id, owner_id: Id | None = None) -> SessionStatusSummary:
     """Status, stage, progress, research counts, latest TRD and latest open error, in one query."""
     pk = as_uuid(session_id, SessionNotFound)
-    row = (
-        visible_sessions(owner_id)
-        .filter(pk=pk)
-        .annotate(
-            research_total=_count_of(TechResearch),
-            research_awaiting_decision=_count_of(TechResearch, selected_technology=""),
-            latest_trd_version=_latest(GeneratedTRDDocument, "version", "-version"),
-            latest_trd_quality_score=_latest(GeneratedTRDDocument, "quality_score", "-version"),
-            latest_error=_latest_error_object(),
-        )
-        .values(
-            "id", "status", "current_stage", "progress_percentage", "created_at", "updated_at", "completed_at",
-            "research_total", "research_awaiting_decision", "latest_trd_version", "latest_trd_quality_score",
-            "latest_error",
-        )
-        .first()
-    )
+    rows = SessionStatusRow.objects.filter(pk=pk)
+    if owner_id is not None:
+        try:
+            rows = rows.filter(user_id=as_uuid(owner_id, SessionNotFound))
+        except SessionNotFound:  # the same rule as visible_sessions(): a malformed owner sees nothing
+            raise SessionNotFound(session_id) from None
+    row = rows.values(*_SUMMARY_FIELDS).first()
     if row is None:
         raise SessionNotFound(session_id)
-    row["latest_unrecovered_error"] = _latest_error(row.pop("latest_error"))
+    row["latest_unrecovered_error"] = _latest_error(row["latest_unrecovered_error"])
     return SessionStatusSummary(**row)
 
 

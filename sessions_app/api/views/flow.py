@@ -39,12 +39,18 @@ class StartTechSpecView(CallerMixin, APIView):
         return Response(s.StartTechSpecOutput(result).data, status=code)
 
 
-class SessionStatusView(SessionScopedMixin, APIView):
-    """Status, stage, progress, research counts, latest TRD and latest unrecovered error."""
+class SessionStatusView(CallerMixin, APIView):
+    """Status, stage, progress, research counts, latest TRD and latest unrecovered error.
+
+    Not SessionScopedMixin: every platform role may read the status of a session it can
+    see, and the summary's own query applies the visibility rule (404 otherwise), so the
+    API's most frequent request costs one query rather than two.
+    """
 
     @extend_schema(responses=s.StatusSummaryOutput)
     def get(self, request, session_pk):
-        summary = selectors.session_status_summary(session_id=self.session.id, owner_id=self.caller.owner_scope)
+        session_id = parse_uuid(session_pk, field="session_id")
+        summary = selectors.session_status_summary(session_id=session_id, owner_id=self.caller.owner_scope)
         return Response(s.StatusSummaryOutput(summary).data)
 
 
