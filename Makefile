@@ -88,10 +88,12 @@ serve: install
 LOAD_SESSIONS    ?= 100000
 LOAD_SECONDS     ?= 60
 LOAD_CONNECTIONS ?= 32
+LOAD_WORKERS     ?= 2
+LOAD_THREADS     ?= 4
 LOAD_ARGS        ?=
 load: db wrk-deps
 	$(BIN)/python manage.py load_report --sessions $(LOAD_SESSIONS) --seconds $(LOAD_SECONDS) \
-		--connections $(LOAD_CONNECTIONS) $(LOAD_ARGS)
+		--connections $(LOAD_CONNECTIONS) --workers $(LOAD_WORKERS) --threads $(LOAD_THREADS) $(LOAD_ARGS)
 
 # schemathesis against a live runserver (seeded test database, staff token), longer than
 # the bounded run inside `make test`: no 5xx, every response matching the schema.

@@ -331,7 +331,8 @@ def render_section(r: dict) -> str:
         "",
         f"Measured {r['date']} on {m['cores']} cores, {m['memory_gib']} GiB, PostgreSQL {m['postgresql']} "
         f"(embedded unless DATABASE_URL was set), Python {m['python']}, by `make load LOAD_SESSIONS={r['sessions']} "
-        f"LOAD_SECONDS={r['seconds']} LOAD_CONNECTIONS={r['connections']}` (`manage.py load_report`): wrk with "
+        f"LOAD_SECONDS={r['seconds']} LOAD_CONNECTIONS={r['connections']} LOAD_WORKERS={s['workers']} "
+        f"LOAD_THREADS={s['threads']}` (`manage.py load_report`): wrk with "
         f"{r['connections']} connections for {r['seconds']} s against gunicorn ({s['workers']} processes x "
         f"{s['threads']} threads, pool of {s['pool_max']} connections each, DEBUG off, JSON request logs), "
         f"wrk, gunicorn and PostgreSQL sharing the machine (1-minute load average as wrk started: "
