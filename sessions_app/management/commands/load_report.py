@@ -14,6 +14,7 @@ import json
 import os
 import platform
 import re
+import resource
 import runpy
 import secrets
 import shutil
@@ -59,6 +60,63 @@ def classify(method: str, path: str) -> str | None:
     if method == "POST" and path.rstrip("/").endswith("/conversations"):
         return "message"
     return None
+
+
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _proc_stat(pid: int) -> list[str] | None:
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return text[text.rindex(")") + 2:].split()  # the fields after "(comm)", from field 3 (state) on
+
+
+def _process_cpu(pid: int) -> float:
+    fields = _proc_stat(pid)
+    return (int(fields[11]) + int(fields[12])) / _TICKS if fields else 0.0  # utime + stime
+
+
+def _processes() -> list[tuple[int, int, str]]:
+    """(pid, parent pid, command name) of every process this user can see."""
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            fields = _proc_stat(int(entry.name))
+            try:
+                comm = (entry / "comm").read_text().strip()
+            except OSError:
+                continue
+            if fields:
+                out.append((int(entry.name), int(fields[1]), comm))
+    return out
+
+
+def cpu_snapshot(server_pid: int) -> dict:
+    """CPU seconds used so far by gunicorn (master and workers), by the local postgres
+    processes, and by the whole machine (busy and steal, from /proc/stat)."""
+    processes = _processes()
+    gunicorn = {server_pid} | {pid for pid, ppid, _ in processes if ppid == server_pid}
+    postgres = {pid for pid, _, comm in processes if comm == "postgres"}
+    machine = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    user, nice, system, idle, iowait, irq, softirq, steal = (int(x) / _TICKS for x in machine[:8])
+    return {
+        "gunicorn": sum(_process_cpu(pid) for pid in gunicorn),
+        "postgres": sum(_process_cpu(pid) for pid in postgres),
+        "busy": user + nice + system + irq + softirq, "steal": steal, "all": sum(int(x) for x in machine[:8]) / _TICKS,
+    }
+
+
+def cpu_used(before: dict, after: dict, wrk_seconds: float, requests: int) -> dict:
+    """Where the cores went during the run: milliseconds of CPU per request, and machine shares."""
+    per_request = {name: round((after[name] - before[name]) / requests * 1000, 2) if requests else None
+                   for name in ("gunicorn", "postgres")}
+    per_request["wrk"] = round(wrk_seconds / requests * 1000, 2) if requests else None
+    span = after["all"] - before["all"]
+    return {"ms_per_request": per_request,
+            "busy_percent": round(100 * (after["busy"] - before["busy"]) / span, 1) if span else None,
+            "steal_percent": round(100 * (after["steal"] - before["steal"]) / span, 1) if span else None}
 
 
 def lua_string(text: str) -> str:
@@ -119,12 +177,16 @@ class Command(BaseCommand):
                 shape["load_average_before"] = round(os.getloadavg()[0], 2)
                 self.stderr.write(f"wrk: {opts['seconds']} s, {opts['connections']} connections against "
                                   f"{shape['workers']} x {shape['threads']} gunicorn threads ...")
+                cpu_before = cpu_snapshot(server.pid)
+                wrk_before = resource.getrusage(resource.RUSAGE_CHILDREN)
                 result = subprocess.run(
                     [wrk, "-t", str(opts["wrk_threads"]), "-c", str(opts["connections"]), "-d",
                      f"{opts['seconds']}s", "--timeout", "10s", "-s", str(SCRIPT), f"http://127.0.0.1:{port}",
                      "--", str(data_file), str(opts["wrk_threads"])],
                     capture_output=True, text=True, timeout=opts["seconds"] + 120,
                 )
+                cpu_after = cpu_snapshot(server.pid)
+                wrk_after = resource.getrusage(resource.RUSAGE_CHILDREN)
             finally:
                 server.terminate()
                 try:
@@ -138,6 +200,8 @@ class Command(BaseCommand):
             client = json.loads(line.removeprefix("LOAD_RESULT "))
             server_side = self._server_times(log)
         stored = self._stored_writes(url, targets, run_id)
+        wrk_cpu = (wrk_after.ru_utime + wrk_after.ru_stime) - (wrk_before.ru_utime + wrk_before.ru_stime)
+        shape["cpu"] = cpu_used(cpu_before, cpu_after, wrk_cpu, client["requests"])
 
         report = self._report(n, opts, shape, client, server_side, stored, url)
         if opts["json"]:
@@ -308,6 +372,7 @@ class Command(BaseCommand):
             "connections": opts["connections"],
             "server": {k: shape[k] for k in ("workers", "threads", "timeout", "pool_max")},
             "load_average_before": shape.get("load_average_before"),
+            "cpu": shape["cpu"],
             "requests": client["requests"],
             "requests_per_second": round(client["requests"] / seconds, 1) if seconds else 0.0,
             "latency_ms": {q: round(client[f"{q}_us"] / 1000, 2) for q in ("p50", "p95", "p99", "max")},
@@ -352,8 +417,14 @@ def render_section(r: dict) -> str:
         codes = ", ".join(f"{code}: {count:,}" for code, count in sorted(t["statuses"].items())) or "–"
         lines.append(f"| {KIND_LABELS[kind]} | {r['sent'][kind]:,} | {t['p50_ms']:.1f} | {t['p95_ms']:.1f} | "
                      f"{t['p99_ms']:.1f} | {codes} |")
-    w = r["writes"]
+    w, cpu = r["writes"], r["cpu"]
+    ms = cpu["ms_per_request"]
     lines += [
+        "",
+        f"CPU per request: gunicorn {ms['gunicorn']} ms, PostgreSQL {ms['postgres']} ms (local server processes; "
+        f"0 when DATABASE_URL points elsewhere), wrk {ms['wrk']} ms; the machine was busy "
+        f"{cpu['busy_percent']} % of its {m['cores']} cores' time, with {cpu['steal_percent']} % stolen by "
+        f"the hypervisor.",
         "",
         f"Server times are Django's own (request_log's duration_ms), without gunicorn's queue. Writes: "
         f"{w['accepted']['decision']:,} decisions and {w['accepted']['message']:,} agent messages answered 2xx; "
