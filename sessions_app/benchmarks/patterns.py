@@ -1,8 +1,10 @@
 """The query patterns bench_queries times, each through the code users run.
 
 A pattern calls a selector, a service, an API view (in-process client) or an
-admin page; never a hand-written copy of its SQL. Thresholds are the defaults
-for --check, from the original performance plan.
+admin page; never a hand-written copy of its SQL. Two "baseline" patterns are
+the exception: plain ORM queries that calibrate the ORM ÷ raw column on the
+machine at hand. Thresholds are the defaults for --check, from the original
+performance plan.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 
 from design_bridge import services as design_services
 from sessions_app import selectors, services
+from sessions_app.models import TechSpecSession
 
 
 @dataclass(frozen=True)
@@ -21,7 +24,7 @@ class Pattern:
 
     name: str
     threshold_ms: float
-    kind: str  # "lookup", "list", "aggregate", "write", "api", "admin"
+    kind: str  # "lookup", "list", "aggregate", "write", "api", "admin", "baseline"
     run: Callable[[Any], Any]
     # Where the plan must use an index: a Seq Scan on a big table is flagged.
     expects_index: bool = True
@@ -29,7 +32,7 @@ class Pattern:
     @property
     def compares_raw(self) -> bool:
         """ORM reads are also run as raw SQL through psycopg to measure the ORM's overhead."""
-        return self.kind in ("lookup", "list", "aggregate")
+        return self.kind in ("lookup", "list", "aggregate", "baseline")
 
 
 def _rows(value) -> int:
@@ -58,6 +61,16 @@ def _design_job_documents(ctx):
     outputs = design_services.load_design_agent_outputs(ctx.design_job_id)
     decisions = design_services.load_design_decisions(ctx.design_job_id)
     return [outputs, *decisions]
+
+
+# Calibration, not application code: the plain ORM on a plain query, so a report shows
+# what ORM ÷ raw the machine gives before any selector adds to it.
+def _baseline_get(ctx):
+    return TechSpecSession.objects.get(pk=ctx.session_id)
+
+
+def _baseline_list(ctx):
+    return list(TechSpecSession.objects.filter(status=ctx.status).order_by("-created_at")[:50])
 
 
 def _insert_error(ctx):
@@ -115,6 +128,8 @@ PATTERNS: list[Pattern] = [
         lambda c: selectors.session_counts_by_design_job_status(), False,
     ),
     Pattern("fk_checked_insert", 20, "write", _insert_error),
+    Pattern("orm_baseline_get_by_pk", 5, "baseline", _baseline_get),
+    Pattern("orm_baseline_list_50", 50, "baseline", _baseline_list),
     Pattern("api_session_status", 200, "api", lambda c: _get(c, f"/api/tech-spec/sessions/{c.session_id}/status")),
     Pattern("api_session_list", 200, "api", lambda c: _get(c, f"/api/sessions/?status={c.status}")),
     Pattern("api_trd", 200, "api", lambda c: _get(c, f"/api/tech-spec/sessions/{c.trd_session_id}/trd")),
