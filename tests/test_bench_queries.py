@@ -55,6 +55,26 @@ def test_the_benchmark_leaves_nothing_written(small_scale):
     assert AgentErrorLog.objects.count() == before
 
 
+def test_what_one_pattern_writes_is_gone_before_the_next_one_reads(small_scale, monkeypatch):
+    from sessions_app.benchmarks import runner
+    from sessions_app.benchmarks.patterns import Pattern, _insert_error
+
+    def error_count(ctx):
+        return list(AgentErrorLog.objects.filter(session_id=ctx.session_id).values_list("id", flat=True))
+
+    monkeypatch.setattr(runner, "PATTERNS", [
+        Pattern("writer", 1000, "write", _insert_error),
+        Pattern("reader", 1000, "baseline", error_count),
+    ])
+    before = AgentErrorLog.objects.count()
+
+    report = runner.run_all(reps=3, warmup=1)
+
+    rows = {r.name: r.rows for r in report["results"]}
+    assert rows["reader"] == 1  # the session's own error, none of the writer's
+    assert AgentErrorLog.objects.count() == before
+
+
 def test_check_fails_when_a_threshold_is_below_the_measured_time(small_scale):
     with pytest.raises(CommandError) as failed:
         call_command(

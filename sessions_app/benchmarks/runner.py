@@ -232,9 +232,12 @@ def run_all(*, reps: int, warmup: int, only: list[str] | None = None, thresholds
                 if pattern.name in thresholds:
                     pattern = Pattern(**{**pattern.__dict__, "threshold_ms": thresholds[pattern.name]})
                 try:
-                    with transaction.atomic():  # a savepoint: a failing pattern leaves the others a clean state
+                    # A savepoint rolled back after each pattern: what one writes (fk_checked_insert
+                    # adds errors to the measured session) never changes what the next one reads.
+                    with transaction.atomic():
                         result = measure(pattern, ctx, reps=reps, warmup=warmup,
                                          seq_scan_min_rows=seq_scan_min_rows)
+                        transaction.set_rollback(True)
                 except Exception as exc:  # one broken pattern must not hide the others
                     result = Result(pattern.name, pattern.kind, pattern.threshold_ms, 0, 0, 0, 0, 0, 0,
                                     error=f"{type(exc).__name__}: {exc}")
