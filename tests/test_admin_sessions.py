@@ -207,6 +207,25 @@ def test_change_page_timeline_shows_the_latest_fifty_messages(admin_client):
     assert f"<td>{messages[4]}</td>" not in html
 
 
+def test_change_page_shows_the_latest_fifty_errors_and_trd_versions_and_still_saves(admin_client):
+    session = TechSpecSessionFactory()
+    now = timezone.now()
+    errors = [AgentErrorLogFactory(session=session, created_at=now - timedelta(minutes=i)) for i in range(60)]
+    for version in range(1, 61):
+        GeneratedTRDDocumentFactory(session=session, version=version)
+
+    page = admin_client.get(change_url(session))
+
+    shown = {inline.formset.model.__name__: [form.instance for form in inline.formset.forms]
+             for inline in page.context["inline_admin_formsets"]}
+    assert [e.pk for e in shown["AgentErrorLog"]] == [e.pk for e in errors[:50]]  # newest first
+    assert [t.version for t in shown["GeneratedTRDDocument"]] == list(range(60, 10, -1))
+    response = admin_client.post(change_url(session), change_post_data(page, status="in_progress"))
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert session.status == SessionStatus.IN_PROGRESS
+
+
 def test_change_page_says_which_design_outputs_are_missing(admin_client):
     session = TechSpecSessionFactory()  # a job without documents
     html = admin_client.get(change_url(session)).content.decode()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -26,6 +27,19 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+INLINE_ROWS = 50
+
+
+class FirstRowsFormSet(BaseInlineFormSet):
+    """The first INLINE_ROWS rows in the inline's order: an agent stuck in a retry loop
+    can log thousands of errors, and one page must not render them all."""
+
+    def get_queryset(self):
+        if not hasattr(self, "_first_rows"):
+            self._first_rows = super().get_queryset()[:INLINE_ROWS]
+        return self._first_rows
 
 
 class ResearchInline(ReadOnlyInline):
@@ -52,7 +66,8 @@ class ResearchInline(ReadOnlyInline):
 
 class TRDInline(ReadOnlyInline):
     model = GeneratedTRDDocument
-    verbose_name_plural = "TRD versions"
+    formset = FirstRowsFormSet
+    verbose_name_plural = f"TRD versions (the latest {INLINE_ROWS}; all of them under Generated TRD documents)"
     fields = ("version", "quality_score", "created_at", "markdown")
     readonly_fields = fields
     ordering = ("-version",)
@@ -69,11 +84,12 @@ class TRDInline(ReadOnlyInline):
 
 class ErrorInline(ReadOnlyInline):
     model = AgentErrorLog
-    verbose_name_plural = "errors"
+    formset = FirstRowsFormSet
+    verbose_name_plural = f"errors (the latest {INLINE_ROWS}; all of them under Agent error logs)"
     fields = ("error", "node", "error_type", "message_excerpt", "retry_count", "recovered", "recovery_strategy",
               "created_at")
     readonly_fields = fields
-    ordering = ("-created_at",)
+    ordering = ("-created_at", "-id")
     show_change_link = False
 
     def get_queryset(self, request):
