@@ -24,9 +24,17 @@ class DesignJobAdmin(MirrorAdmin):
 
 
 class JobChildAdmin(MirrorAdmin):
+    """Rows grouped by design job, in the order of the table's (job_id, …) index.
+
+    techspec cannot index created_at on tables the Design Agent owns, and a
+    newest-first page of millions of rows sorted all of them on every view
+    (bench_queries: the outputs list over its 300 ms limit at a million sessions).
+    """
+
     search_id_fields = ("pk", "job_id", "job__project_id")
     search_help_text = "Search by an exact id, design job id or project id (UUID)."
-    ordering = ("-created_at", "-id")
+    ordering = ("job_id", "created_at", "id")  # (job_id, created_at) indexes decisions and progress
+    sortable_by = ("id",)  # the primary key index; other columns would sort the whole table
     raw_id_fields = ("job",)
 
 
@@ -34,6 +42,7 @@ class JobChildAdmin(MirrorAdmin):
 class DesignOutputAdmin(JobChildAdmin):
     list_display = ("id", "output_type", "job_id", "file_path", "created_at")
     list_filter = ("output_type",)
+    ordering = ("job_id", "output_type", "id")  # the UNIQUE (job_id, output_type) index
 
     def get_queryset(self, request):
         # Documents can be megabytes; the list shows none of them.

@@ -112,6 +112,28 @@ def test_design_outputs_are_searchable_by_project_id(admin_client, rows):
     assert len(response.context["cl"].result_list) == 4
 
 
+@pytest.mark.parametrize(
+    ("model", "index_columns"),
+    [(DesignOutput, ["job_id", "output_type"]), (DesignDecision, ["job_id", "created_at"]),
+     (DesignProgress, ["job_id", "created_at"])],
+    ids=lambda v: getattr(v, "__name__", "-"),
+)
+def test_design_job_children_are_listed_in_the_order_of_their_job_index(admin_client, rows, model, index_columns):
+    """The Design Agent's tables have no created_at index: a newest-first page would sort them whole."""
+    from django.db import connection
+
+    changelist = admin_client.get(url(model, "changelist")).context["cl"]
+    order = [str(o).lstrip("-") for o in changelist.queryset.query.order_by]
+    assert order[:2] == index_columns
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE schemaname = 'shared' AND tablename = %s",
+            [model._meta.db_table.split('"."')[1]],
+        )
+        assert any(f"({', '.join(index_columns)})" in d for (d,) in cursor.fetchall())
+    assert changelist.model_admin.sortable_by == ("id",)
+
+
 def test_trd_markdown_view_shows_the_document_escaped(admin_client, db):
     trd = GeneratedTRDDocumentFactory(
         trd_content="# TRD\n\n<script>alert(1)</script>", api_specification="GET /health", quality_score=91
