@@ -84,7 +84,8 @@ serve: install
 
 # wrk against gunicorn on a seeded throwaway database techspec_load_$(LOAD_SESSIONS): 70 % status
 # polls, 20 % session lists, 10 % writes; prints the figures and rewrites that section of
-# docs/PERFORMANCE.md. Short CI variant: make load LOAD_SECONDS=5.
+# docs/PERFORMANCE.md. Short CI variant: make load LOAD_SECONDS=5. gunicorn runs with the
+# load plan's 2 processes x 4 threads (LOAD_WORKERS, LOAD_THREADS), not gunicorn.conf.py's default.
 LOAD_SESSIONS    ?= 100000
 LOAD_SECONDS     ?= 60
 LOAD_CONNECTIONS ?= 32

@@ -133,6 +133,11 @@ def test_design_job_children_are_listed_in_the_order_of_their_job_index(admin_cl
         assert any(f"({', '.join(index_columns)})" in d for (d,) in cursor.fetchall())
     assert changelist.model_admin.sortable_by == ("id",)
 
+    # A hand-made ?o= on the created_at column changes nothing: sortable_by holds for it too.
+    column = list(changelist.list_display).index("created_at")
+    by_hand = admin_client.get(url(model, "changelist"), {"o": str(column)}).context["cl"]
+    assert [str(o).lstrip("-") for o in by_hand.queryset.query.order_by][:2] == index_columns
+
 
 def test_trd_markdown_view_shows_the_document_escaped(admin_client, db):
     trd = GeneratedTRDDocumentFactory(

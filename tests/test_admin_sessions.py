@@ -41,13 +41,17 @@ def listed(response) -> list[uuid.UUID]:
 
 
 def change_post_data(response, **fields) -> dict:
-    """The change form's current values plus its inline management forms, with `fields` overridden."""
+    """What the browser posts back: the change form's values and every inline form's fields
+    (their hidden ids included), with `fields` overridden."""
     form = response.context["adminform"].form
     data = {name: form[name].value() for name in form.fields}
     for inline in response.context["inline_admin_formsets"]:
         management = inline.formset.management_form
         for name in management.fields:
             data[f"{management.prefix}-{name}"] = management[name].value()
+        for inline_form in inline.formset.forms:
+            for name in inline_form.fields:
+                data[inline_form.add_prefix(name)] = inline_form[name].value()
     data.update(fields)
     return {name: value for name, value in data.items() if value is not None}
 
@@ -312,3 +316,8 @@ def test_sessions_sort_only_by_indexed_columns(admin_client):
     assert 'class="sortable column-created_at' in html
     assert 'class="sortable column-progress' not in html
     assert 'class="sortable column-status' not in html
+
+    # Nor by a hand-made ?o= on a column without an index.
+    columns = list(admin_client.get(CHANGELIST).context["cl"].list_display)
+    by_hand = admin_client.get(CHANGELIST, {"o": str(columns.index("status"))}).context["cl"]
+    assert [str(o) for o in by_hand.queryset.query.order_by] == ["-created_at", "-id"]

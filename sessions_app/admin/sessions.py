@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from django.contrib import admin, messages
-from django.contrib.admin.views.main import ChangeList
 from django.utils.html import format_html, format_html_join
 
 from design_bridge.errors import DesignOutputsMissing
@@ -14,6 +13,7 @@ from design_bridge.services import load_design_agent_outputs, load_design_decisi
 from sessions_app.admin.common import (
     BigTableAdmin,
     ExactIdSearchMixin,
+    IndexedSortChangeList,
     admin_link,
     changelist_url,
     excerpt,
@@ -48,7 +48,7 @@ class HasUnrecoveredErrorsFilter(admin.SimpleListFilter):
         return queryset
 
 
-class SessionChangeList(ChangeList):
+class SessionChangeList(IndexedSortChangeList):
     """Loads the page's research, conversation and error counts in three grouped queries."""
 
     def get_queryset(self, request, exclude_parameters=None):

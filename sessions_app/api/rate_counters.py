@@ -5,15 +5,20 @@ throttle history, and two processes can overwrite each other's history. Here an
 upsert adds the request to each limit's window atomically and returns the new
 counts, so every server process sees the same numbers and a request costs one
 round trip whatever the number of limits.
+
+Call it in autocommit, as the API does (ATOMIC_REQUESTS is off): inside a
+transaction the row of the global limit would stay locked until commit, and
+every other request would queue behind it.
 """
 
 from __future__ import annotations
 
+import logging
 import random
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connections, router
+from django.db import DatabaseError, connections, router, transaction
 
 from sessions_app.models import ApiRateCounter
 
@@ -33,10 +38,19 @@ RETURNING key, hits,
           extract(epoch FROM c.window_start + make_interval(secs => c.window_seconds) - statement_timestamp())::float8
 """
 
+# Rows are locked in key order, like the upsert's, and rows a request holds are skipped:
+# pruning never waits for a request nor deadlocks with one.
 _PRUNE_SQL = """
 DELETE FROM api_rate_counters
-WHERE window_start + make_interval(secs => window_seconds) < statement_timestamp()
+WHERE key IN (
+    SELECT key FROM api_rate_counters
+    WHERE window_start + make_interval(secs => window_seconds) < statement_timestamp()
+    ORDER BY key
+    FOR UPDATE SKIP LOCKED
+)
 """
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -55,13 +69,17 @@ def count_request(windows: dict[str, int]) -> dict[str, WindowCount]:
     # which keeps the table near the number of recent callers without a scheduled job.
     every = settings.API_RATE_PRUNE_EVERY
     if every and random.randrange(every) == 0:  # sampling, not security
-        prune_ended_windows()
+        try:
+            prune_ended_windows()
+        except DatabaseError:  # housekeeping: the request has been counted and goes on
+            logger.exception("Pruning ended throttle windows failed")
     return counts
 
 
 def prune_ended_windows() -> int:
     """Delete the windows that have ended (their keys start afresh anyway); how many were deleted."""
-    with _connection().cursor() as cursor:
+    connection = _connection()
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         cursor.execute(_PRUNE_SQL)
         return cursor.rowcount
 

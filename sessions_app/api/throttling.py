@@ -9,6 +9,8 @@ after a new one starts).
 
 from __future__ import annotations
 
+import hashlib
+
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
@@ -39,11 +41,12 @@ class APIRateThrottle(BaseThrottle):
         return not over
 
     def caller_key(self, request) -> str:
-        """The token's (or staff login's) user id; the client address for anonymous requests."""
+        """The token's (or staff login's) user id; a digest of the client address for anonymous
+        requests (get_ident may return a client-supplied X-Forwarded-For of any length)."""
         user = request.user
         if user is not None and user.is_authenticated:
             return f"user:{user.pk}"
-        return f"ip:{self.get_ident(request)}"
+        return "ip:" + hashlib.sha256(self.get_ident(request).encode()).hexdigest()
 
     def wait(self) -> float | None:
         return self.seconds_to_wait

@@ -73,45 +73,49 @@ def _proc_stat(pid: int) -> list[str] | None:
     return text[text.rindex(")") + 2:].split()  # the fields after "(comm)", from field 3 (state) on
 
 
-def _process_cpu(pid: int) -> float:
-    fields = _proc_stat(pid)
-    return (int(fields[11]) + int(fields[12])) / _TICKS if fields else 0.0  # utime + stime
-
-
-def _processes() -> list[tuple[int, int, str]]:
-    """(pid, parent pid, command name) of every process this user can see."""
-    out = []
+def _tree_cpu(root: int) -> float | None:
+    """CPU seconds of a process tree: the root's own and its reaped children's (cutime,
+    cstime), plus what its live children used so far. A child that exits between two
+    readings moves from the second term to the first, so a difference stays exact."""
+    fields = _proc_stat(root)
+    if fields is None:
+        return None
+    total = sum(int(x) for x in fields[11:15]) / _TICKS  # utime, stime, cutime, cstime
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
-            fields = _proc_stat(int(entry.name))
-            try:
-                comm = (entry / "comm").read_text().strip()
-            except OSError:
-                continue
-            if fields:
-                out.append((int(entry.name), int(fields[1]), comm))
-    return out
+            child = _proc_stat(int(entry.name))
+            if child and int(child[1]) == root:
+                total += (int(child[11]) + int(child[12])) / _TICKS
+    return total
 
 
-def cpu_snapshot(server_pid: int) -> dict:
-    """CPU seconds used so far by gunicorn (master and workers), by the local postgres
-    processes, and by the whole machine (busy and steal, from /proc/stat)."""
-    processes = _processes()
-    gunicorn = {server_pid} | {pid for pid, ppid, _ in processes if ppid == server_pid}
-    postgres = {pid for pid, _, comm in processes if comm == "postgres"}
+def postmaster_pid(url: str) -> int | None:
+    """The local PostgreSQL server's main process (our backend's parent), None if it is elsewhere."""
+    with psycopg.connect(url) as conn:
+        backend = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
+        fields = _proc_stat(backend)  # read while the backend lives
+    return int(fields[1]) if fields else None
+
+
+def cpu_snapshot(server_pid: int, postmaster: int | None) -> dict:
+    """CPU seconds used so far by gunicorn's and PostgreSQL's process trees, and by the whole
+    machine (busy and steal, from /proc/stat)."""
     machine = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
     user, nice, system, idle, iowait, irq, softirq, steal = (int(x) / _TICKS for x in machine[:8])
     return {
-        "gunicorn": sum(_process_cpu(pid) for pid in gunicorn),
-        "postgres": sum(_process_cpu(pid) for pid in postgres),
+        "gunicorn": _tree_cpu(server_pid),
+        "postgres": _tree_cpu(postmaster) if postmaster else None,
         "busy": user + nice + system + irq + softirq, "steal": steal, "all": sum(int(x) for x in machine[:8]) / _TICKS,
     }
 
 
 def cpu_used(before: dict, after: dict, wrk_seconds: float, requests: int) -> dict:
     """Where the cores went during the run: milliseconds of CPU per request, and machine shares."""
-    per_request = {name: round((after[name] - before[name]) / requests * 1000, 2) if requests else None
-                   for name in ("gunicorn", "postgres")}
+    per_request = {
+        name: round((after[name] - before[name]) / requests * 1000, 2)
+        if requests and before[name] is not None and after[name] is not None else None
+        for name in ("gunicorn", "postgres")
+    }
     per_request["wrk"] = round(wrk_seconds / requests * 1000, 2) if requests else None
     span = after["all"] - before["all"]
     return {"ms_per_request": per_request,
@@ -160,6 +164,7 @@ class Command(BaseCommand):
         url = database.url
 
         run_id = uuid.uuid4().hex[:12]
+        postmaster = postmaster_pid(url)
         with tempfile.TemporaryDirectory(prefix="techspec-load-") as tmp:
             tmp = Path(tmp)
             targets = self._targets(url, opts["targets"], run_id)
@@ -177,7 +182,7 @@ class Command(BaseCommand):
                 shape["load_average_before"] = round(os.getloadavg()[0], 2)
                 self.stderr.write(f"wrk: {opts['seconds']} s, {opts['connections']} connections against "
                                   f"{shape['workers']} x {shape['threads']} gunicorn threads ...")
-                cpu_before = cpu_snapshot(server.pid)
+                cpu_before = cpu_snapshot(server.pid, postmaster)
                 wrk_before = resource.getrusage(resource.RUSAGE_CHILDREN)
                 result = subprocess.run(
                     [wrk, "-t", str(opts["wrk_threads"]), "-c", str(opts["connections"]), "-d",
@@ -185,7 +190,7 @@ class Command(BaseCommand):
                      "--", str(data_file), str(opts["wrk_threads"])],
                     capture_output=True, text=True, timeout=opts["seconds"] + 120,
                 )
-                cpu_after = cpu_snapshot(server.pid)
+                cpu_after = cpu_snapshot(server.pid, postmaster)
                 wrk_after = resource.getrusage(resource.RUSAGE_CHILDREN)
             finally:
                 server.terminate()
@@ -421,8 +426,9 @@ def render_section(r: dict) -> str:
     ms = cpu["ms_per_request"]
     lines += [
         "",
-        f"CPU per request: gunicorn {ms['gunicorn']} ms, PostgreSQL {ms['postgres']} ms (local server processes; "
-        f"0 when DATABASE_URL points elsewhere), wrk {ms['wrk']} ms; the machine was busy "
+        f"CPU per request: gunicorn {ms['gunicorn']} ms, PostgreSQL "
+        f"{'n/a (not on this machine)' if ms['postgres'] is None else str(ms['postgres']) + ' ms'} "
+        f"(each server's process tree, exited children included), wrk {ms['wrk']} ms; the machine was busy "
         f"{cpu['busy_percent']} % of its {m['cores']} cores' time, with {cpu['steal_percent']} % stolen by "
         f"the hypervisor.",
         "",
