@@ -10,16 +10,21 @@ from sessions_app.errors import Id, SessionNotFound, as_uuid
 from sessions_app.models import TechSpecSession
 
 
-def visible_sessions(owner_id: Id | None = None) -> QuerySet[TechSpecSession]:
-    """Sessions the caller may see; a malformed owner id sees nothing."""
-    sessions = TechSpecSession.objects.all()
+def visible_to(rows: QuerySet, owner_id: Id | None = None) -> QuerySet:
+    """The rule on any rows with the owner's user_id (sessions, the status view): staff
+    (owner_id None) see all, others their own; a malformed owner id sees nothing."""
     if owner_id is None:
-        return sessions
+        return rows
     try:
         owner = owner_id if isinstance(owner_id, uuid.UUID) else uuid.UUID(str(owner_id))
     except (TypeError, ValueError, AttributeError):
-        return sessions.none()
-    return sessions.filter(user_id=owner)
+        return rows.none()
+    return rows.filter(user_id=owner)
+
+
+def visible_sessions(owner_id: Id | None = None) -> QuerySet[TechSpecSession]:
+    """Sessions the caller may see; a malformed owner id sees nothing."""
+    return visible_to(TechSpecSession.objects.all(), owner_id)
 
 
 def visible_session_id(session_id: Id, owner_id: Id | None = None) -> uuid.UUID:

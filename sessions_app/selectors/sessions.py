@@ -13,7 +13,7 @@ from django.utils.dateparse import parse_datetime
 
 from sessions_app.errors import Id, InvalidValue, SessionNotFound, as_uuid
 from sessions_app.models import SessionStatusRow, TechSpecSession
-from sessions_app.selectors._common import visible_sessions
+from sessions_app.selectors._common import visible_sessions, visible_to
 
 MAX_PAGE = 200
 
@@ -72,13 +72,7 @@ _SUMMARY_FIELDS = tuple(f.name for f in SessionStatusRow._meta.concrete_fields i
 def session_status_summary(*, session_id: Id, owner_id: Id | None = None) -> SessionStatusSummary:
     """Status, stage, progress, research counts, latest TRD and latest open error, in one query."""
     pk = as_uuid(session_id, SessionNotFound)
-    rows = SessionStatusRow.objects.filter(pk=pk)
-    if owner_id is not None:
-        try:
-            rows = rows.filter(user_id=as_uuid(owner_id, SessionNotFound))
-        except SessionNotFound:  # the same rule as visible_sessions(): a malformed owner sees nothing
-            raise SessionNotFound(session_id) from None
-    row = rows.values(*_SUMMARY_FIELDS).first()
+    row = visible_to(SessionStatusRow.objects.filter(pk=pk), owner_id).values(*_SUMMARY_FIELDS).first()
     if row is None:
         raise SessionNotFound(session_id)
     row["latest_unrecovered_error"] = _latest_error(row["latest_unrecovered_error"])
