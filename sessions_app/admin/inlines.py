@@ -7,26 +7,17 @@ from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html
 
-from sessions_app.admin.common import admin_link, excerpt
+from sessions_app.admin.common import ReadOnlyAdminMixin, admin_link, excerpt
 from sessions_app.models import AgentErrorLog, GeneratedTRDDocument, TechResearch
 from sessions_app.selectors.trd import TRD_TEXT_FIELDS
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
     """An inline staff read; rows are written by the agent through the services."""
 
     extra = 0
     can_delete = False
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 INLINE_ROWS = 50
