@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -116,6 +118,41 @@ class LiveServer:
         return self.log.read_text(errors="replace")[-2000:]
 
 
+def run_concurrently(count: int, work: Callable[[int], object]) -> list[object]:
+    """Run work(0..count-1) in `count` threads at once; each slot holds a result or the exception."""
+    barrier = threading.Barrier(count)
+    outcomes: list[object] = [None] * count
+
+    def thread(index: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            outcomes[index] = work(index)
+        except Exception as exc:  # the test inspects every outcome
+            outcomes[index] = exc
+        finally:
+            from django.db import connection
+
+            connection.close()
+
+    threads = [threading.Thread(target=thread, args=(i,)) for i in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not any(t.is_alive() for t in threads), "a thread is still running: a lock was never released"
+    return outcomes
+
+
+def stop_process(process: subprocess.Popen, timeout: float = 10) -> None:
+    """SIGTERM, then SIGKILL if the process has not exited within `timeout` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
 def _free_port() -> int:
     import socket
 
@@ -181,14 +218,10 @@ def live_servers(transactional_db, tmp_path):
     try:
         yield start
     finally:
-        for server in started:
+        for server in started:  # all asked to stop at once, then each waited for
             server.process.terminate()
         for server in started:
-            try:
-                server.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.process.kill()
-                server.process.wait(timeout=10)
+            stop_process(server.process)
 
 
 def _is_transactional(request) -> bool:

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import json
 import secrets
-import threading
 import urllib.error
 import urllib.request
 import uuid
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.db.models.functions import Now
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIRequestFactory
@@ -20,7 +19,7 @@ from rest_framework.test import APIRequestFactory
 from sessions_app.api import rate_counters
 from sessions_app.api.throttling import GLOBAL_KEY, APIRateThrottle
 from sessions_app.models import ApiRateCounter
-from tests.conftest import bearer_token
+from tests.conftest import bearer_token, run_concurrently
 from tests.test_api_flow import assert_error
 
 
@@ -204,24 +203,11 @@ def test_the_counts_table_is_unlogged():
 def test_concurrent_requests_each_get_their_own_count():
     """20 connections counting at once: every count from 1 to 20 exactly once (no lost update)."""
     workers = 20
-    barrier = threading.Barrier(workers)
-    hits: list[int] = []
-    lock = threading.Lock()
 
-    def count():
-        try:
-            barrier.wait(timeout=30)
-            result = rate_counters.count_request({GLOBAL_KEY: 60, f"user:{threading.get_ident()}": 60})
-            with lock:
-                hits.append(result[GLOBAL_KEY].hits)
-        finally:
-            connections.close_all()
+    def count(index):
+        return rate_counters.count_request({GLOBAL_KEY: 60, f"user:{index}": 60})[GLOBAL_KEY].hits
 
-    threads = [threading.Thread(target=count) for _ in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    hits = run_concurrently(workers, count)
 
     assert sorted(hits) == list(range(1, workers + 1))
 

@@ -7,42 +7,17 @@ the service on its own database connection and closes it when done.
 from __future__ import annotations
 
 import random
-import threading
 import uuid
 from collections import Counter
-from collections.abc import Callable
 
 import pytest
-from django.db import connection
 
 from sessions_app.models import GeneratedTRDDocument, TechConversation, TechResearch, TechSpecSession
 from sessions_app.services import DecisionInput, decision_record, decisions_record, session_start, trd_store
+from tests.conftest import run_concurrently
 from tests.factories import DesignJobFactory, TechResearchFactory, TechSpecSessionFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def run_concurrently(count: int, work: Callable[[int], object]) -> list[object]:
-    """Run work(0..count-1) in `count` threads at once; each slot holds a result or the exception."""
-    barrier = threading.Barrier(count)
-    outcomes: list[object] = [None] * count
-
-    def thread(index: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            outcomes[index] = work(index)
-        except Exception as exc:  # the test inspects every outcome
-            outcomes[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=thread, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a thread is still running: a lock was never released"
-    return outcomes
 
 
 def kinds(outcomes: list[object]) -> Counter:

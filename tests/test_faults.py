@@ -22,7 +22,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from tests.conftest import ROOT, LiveServer, _free_port, _wait_until_up, bearer_token
+from tests.conftest import ROOT, LiveServer, _free_port, _wait_until_up, bearer_token, stop_process
 
 pytestmark = pytest.mark.slow
 
@@ -142,12 +142,7 @@ def outage_world(request, private_postgres, tmp_path):
         _wait_until_up(server, time.monotonic() + 60)
         yield {"pg": pg, "url": url, "server": server, "job": job_id, "project": project_id, "user": user_id}
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop_process(process)
 
 
 def test_an_outage_is_a_fast_503_and_the_same_process_recovers(outage_world):

@@ -26,7 +26,7 @@ import pytest
 
 from sessions_app.models import GeneratedTRDDocument, TechConversation, TechResearch, TechSpecSession
 from techspec_project.database_url import server_url
-from tests.conftest import ROOT, LiveServer, _free_port, _wait_until_up, bearer_token
+from tests.conftest import ROOT, LiveServer, _free_port, _wait_until_up, bearer_token, stop_process
 from tests.factories import DesignJobFactory, TechResearchFactory, TechSpecSessionFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -59,12 +59,7 @@ def server(transactional_db, tmp_path):
         _wait_until_up(live, time.monotonic() + 60)
         yield live
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop_process(process, timeout=15)
 
 
 def post(url: str, token: str, body: dict) -> tuple[int, dict]:

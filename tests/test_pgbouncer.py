@@ -27,7 +27,7 @@ from sessions_app.models import TechConversation, TechResearch, TechSpecSession
 from sessions_app.selectors import session_counts_by_status, session_list, session_status_summary
 from sessions_app.services import conversation_append, decision_record
 from techspec_project.database_url import server_url
-from tests.conftest import _free_port
+from tests.conftest import _free_port, stop_process
 from tests.factories import TechResearchFactory, TechSpecSessionFactory
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -100,12 +100,7 @@ pidfile = {tmp}/pgbouncer.pid
                 time.sleep(0.1)
         yield bouncer
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop_process(process)
         output.close()
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -19,7 +19,7 @@ import psycopg
 import pytest
 
 from techspec_project.database_url import server_url
-from tests.conftest import _free_port
+from tests.conftest import _free_port, stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -104,12 +104,7 @@ def served(django_db_setup, django_db_blocker, tmp_path_factory):
         _wait_for_health(served)
         yield served
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop_process(process, timeout=20)
 
 
 def test_admin_login_page_is_served_with_its_hashed_stylesheet(served):
