@@ -203,7 +203,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"user": API_USER_RATE, "api": API_GLOBAL_RATE},
     "DEFAULT_PAGINATION_CLASS": "sessions_app.api.pagination.NewestFirstCursorPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["sessions_app.api.filters.QueryStringFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "sessions_app.api.exceptions.api_exception_handler",
 }

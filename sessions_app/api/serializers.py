@@ -1,4 +1,5 @@
-"""Input and output serializers. Inputs parse and bound; outputs render. No rules here."""
+"""Input and output serializers. Inputs parse and bound; outputs render (fields built once
+per class, see output_fields.py). No rules here."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from rest_framework import serializers
 
 from design_bridge.models import DesignDecision, DesignJob, DesignJobStatus, DesignOutput
 from sessions_app.api.fields import JSONObjectField, TextField
+from sessions_app.api.output_fields import FieldsBuiltOnce
 from sessions_app.choices import MessageRole, MessageType, SessionStage, SessionStatus
 from sessions_app.models import (
     AgentErrorLog,
@@ -21,7 +23,7 @@ LONG_TEXT = 200_000  # a TRD section; the request body limit caps the total anyw
 # --- sessions -----------------------------------------------------------------
 
 
-class SessionOutput(serializers.ModelSerializer):
+class SessionOutput(FieldsBuiltOnce, serializers.ModelSerializer):
     design_job_id = serializers.UUIDField(read_only=True)
 
     class Meta:
@@ -43,7 +45,7 @@ class StartTechSpecInput(serializers.Serializer):
     design_job_id = serializers.UUIDField()
 
 
-class StartTechSpecOutput(serializers.Serializer):
+class StartTechSpecOutput(FieldsBuiltOnce, serializers.Serializer):
     session_id = serializers.UUIDField(source="session.id")
     status = serializers.CharField(source="session.status")
     current_stage = serializers.CharField(source="session.current_stage")
@@ -51,7 +53,7 @@ class StartTechSpecOutput(serializers.Serializer):
     created = serializers.BooleanField()
 
 
-class ErrorBriefOutput(serializers.Serializer):
+class ErrorBriefOutput(FieldsBuiltOnce, serializers.Serializer):
     id = serializers.UUIDField()
     node = serializers.CharField()
     error_type = serializers.CharField()
@@ -59,7 +61,7 @@ class ErrorBriefOutput(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-class StatusSummaryOutput(serializers.Serializer):
+class StatusSummaryOutput(FieldsBuiltOnce, serializers.Serializer):
     session_id = serializers.UUIDField(source="id")
     status = serializers.CharField()
     current_stage = serializers.CharField()
@@ -88,7 +90,7 @@ class TransitionInput(serializers.Serializer):
 # --- research and decisions -----------------------------------------------------
 
 
-class ResearchOutput(serializers.ModelSerializer):
+class ResearchOutput(FieldsBuiltOnce, serializers.ModelSerializer):
     session_id = serializers.UUIDField(read_only=True)
 
     class Meta:
@@ -126,7 +128,7 @@ class DecisionsInput(serializers.Serializer):
 # --- conversation -----------------------------------------------------------------
 
 
-class ConversationOutput(serializers.ModelSerializer):
+class ConversationOutput(FieldsBuiltOnce, serializers.ModelSerializer):
     research_id = serializers.UUIDField(read_only=True, allow_null=True)
 
     class Meta:
@@ -140,7 +142,7 @@ class ConversationPageInput(serializers.Serializer):
     page_size = serializers.IntegerField(required=False, min_value=1, max_value=200, default=50)
 
 
-class ConversationPageOutput(serializers.Serializer):
+class ConversationPageOutput(FieldsBuiltOnce, serializers.Serializer):
     next = serializers.URLField(allow_null=True)
     results = ConversationOutput(many=True)
 
@@ -156,7 +158,7 @@ class ConversationInput(serializers.Serializer):
 # --- TRD documents ----------------------------------------------------------------
 
 
-class TRDOutput(serializers.ModelSerializer):
+class TRDOutput(FieldsBuiltOnce, serializers.ModelSerializer):
     session_id = serializers.UUIDField(read_only=True)
 
     class Meta:
@@ -168,7 +170,7 @@ class TRDOutput(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TRDVersionOutput(serializers.ModelSerializer):
+class TRDVersionOutput(FieldsBuiltOnce, serializers.ModelSerializer):
     class Meta:
         model = GeneratedTRDDocument
         fields = ["id", "version", "quality_score", "created_at"]
@@ -190,7 +192,7 @@ class TRDInput(serializers.Serializer):
 # --- agent errors -------------------------------------------------------------------
 
 
-class ErrorLogOutput(serializers.ModelSerializer):
+class ErrorLogOutput(FieldsBuiltOnce, serializers.ModelSerializer):
     session_id = serializers.UUIDField(read_only=True)
 
     class Meta:
@@ -216,28 +218,28 @@ class ErrorsRecoveredInput(serializers.Serializer):
     recovered = serializers.BooleanField(default=True)
 
 
-class CountOutput(serializers.Serializer):
+class CountOutput(FieldsBuiltOnce, serializers.Serializer):
     changed = serializers.IntegerField()
 
 
 # --- Design Agent (read-only) ---------------------------------------------------------
 
 
-class DesignOutputOutput(serializers.ModelSerializer):
+class DesignOutputOutput(FieldsBuiltOnce, serializers.ModelSerializer):
     class Meta:
         model = DesignOutput
         fields = ["id", "output_type", "content", "file_path", "created_at"]
         read_only_fields = fields
 
 
-class DesignDecisionOutput(serializers.ModelSerializer):
+class DesignDecisionOutput(FieldsBuiltOnce, serializers.ModelSerializer):
     class Meta:
         model = DesignDecision
         fields = ["id", "decision_type", "decision_value", "reasoning", "created_at"]
         read_only_fields = fields
 
 
-class DesignJobOutput(serializers.ModelSerializer):
+class DesignJobOutput(FieldsBuiltOnce, serializers.ModelSerializer):
     # A plain string, not an enum: the Design Agent owns these values (and a second
     # enum named "status" would collide with the session's in the schema).
     status = serializers.CharField(read_only=True, help_text=f"One of {', '.join(DesignJobStatus.values)} today.")

@@ -72,7 +72,9 @@ _SUMMARY_FIELDS = tuple(f.name for f in SessionStatusRow._meta.concrete_fields i
 def session_status_summary(*, session_id: Id, owner_id: Id | None = None) -> SessionStatusSummary:
     """Status, stage, progress, research counts, latest TRD and latest open error, in one query."""
     pk = as_uuid(session_id, SessionNotFound)
-    row = visible_to(SessionStatusRow.objects.filter(pk=pk), owner_id).values(*_SUMMARY_FIELDS).first()
+    # A slice, not first(): the key is unique, and first() would add ORDER BY for nothing.
+    rows = visible_to(SessionStatusRow.objects.filter(pk=pk), owner_id).values(*_SUMMARY_FIELDS)[:1]
+    row = next(iter(rows), None)
     if row is None:
         raise SessionNotFound(session_id)
     row["latest_unrecovered_error"] = _latest_error(row["latest_unrecovered_error"])

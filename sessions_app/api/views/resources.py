@@ -6,7 +6,6 @@ the domain services and answer 409 when the state machine says no.
 
 from __future__ import annotations
 
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -17,7 +16,7 @@ from rest_framework.utils.urls import replace_query_param
 
 from sessions_app import selectors, services
 from sessions_app.api import serializers as s
-from sessions_app.api.filters import ErrorLogFilter, SessionFilter
+from sessions_app.api.filters import ErrorLogFilter, QueryStringFilterBackend, SessionFilter
 from sessions_app.api.pagination import (
     NewestFirstCursorPagination,
     ResearchCursorPagination,
@@ -32,7 +31,7 @@ from techspec_project.uuids import parse_uuid
 class SessionViewSet(CallerMixin, viewsets.ReadOnlyModelViewSet):
     """Sessions visible to the caller, newest first; PATCH moves one through the state machine."""
 
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filter_backends = [QueryStringFilterBackend, OrderingFilter]
     filterset_class = SessionFilter
     ordering_fields = ["created_at", "updated_at", "progress_percentage"]
     ordering = ["-created_at"]
@@ -205,7 +204,7 @@ class ErrorLogViewSet(CallerMixin, viewsets.ReadOnlyModelViewSet):
     """Agent errors across the caller's sessions, newest first, filterable for triage."""
 
     serializer_class = s.ErrorLogOutput
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [QueryStringFilterBackend]
     filterset_class = ErrorLogFilter
     pagination_class = NewestFirstCursorPagination
     lookup_value_regex = "[^/]+"

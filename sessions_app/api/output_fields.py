@@ -1,0 +1,35 @@
+"""Output serializers that build their fields once per class instead of once per use.
+
+DRF deep-copies every declared field each time a serializer is created, and a
+ModelSerializer inspects its model again as well. That is 10-15 % of the CPU of the API's
+most frequent requests (a status poll, a list of sessions). An output serializer only
+calls to_representation, which reads a field's settings and never changes them, so a
+shallow copy of each field, bound to the new serializer as usual, renders the same.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from rest_framework import serializers
+
+
+class FieldsBuiltOnce:
+    """Mixin for read-only output serializers (put it before the DRF base class).
+
+    Nested serializers are still deep-copied: a shallow copy would share their own bound
+    fields (and a list serializer's child) between requests.
+    """
+
+    def get_fields(self):
+        cls = type(self)
+        # Looked up in the class's own __dict__: a subclass (SessionDetailOutput) has its own fields.
+        templates = cls.__dict__.get("_field_templates")
+        if templates is None:
+            templates = super().get_fields()
+            # Two threads may both build it; each result is complete, the last one stays.
+            cls._field_templates = templates
+        return {
+            name: copy.deepcopy(field) if isinstance(field, serializers.BaseSerializer) else copy.copy(field)
+            for name, field in templates.items()
+        }
