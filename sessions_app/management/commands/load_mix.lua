@@ -1,8 +1,23 @@
 -- wrk script for `manage.py load_report`: 70 % status polls, 20 % session lists,
 -- 10 % writes (half decisions, each research item decided once, half agent messages).
--- Usage: wrk ... -s load_mix.lua URL -- DATA_FILE THREADS
+-- Usage: wrk -t N -c N ... -s load_mix.lua URL -- DATA_FILE N
 -- DATA_FILE is a Lua file returning {polls=..., lists=..., decisions=..., messages=...},
 -- each a list of {method, path, token, body}; load_report writes it.
+-- One connection per wrk thread: a thread's requests and responses then alternate, so
+-- the script can time each request by kind (wrk's own latency mixes all kinds).
+
+local ffi = require("ffi")
+ffi.cdef[[
+typedef struct { long tv_sec; long tv_nsec; } load_mix_timespec;
+int clock_gettime(int clock_id, load_mix_timespec *tp);
+]]
+local CLOCK_MONOTONIC = 1
+local clock = ffi.new("load_mix_timespec")
+
+local function now_us()
+  ffi.C.clock_gettime(CLOCK_MONOTONIC, clock)
+  return tonumber(clock.tv_sec) * 1000000 + tonumber(clock.tv_nsec) / 1000
+end
 
 local thread_count = 0
 local threads = {}
@@ -23,12 +38,17 @@ function init(args)
   next_decision = 1
   sent = {poll = 0, list = 0, decision = 0, message = 0}
   statuses = {}
+  -- One flat list per kind: wrk's thread:get copies flat tables only.
+  lat_poll, lat_list, lat_decision, lat_message = {}, {}, {}, {}
+  latencies = {poll = lat_poll, list = lat_list, decision = lat_decision, message = lat_message}
+  pending_kind, pending_since = nil, 0
 end
 
 local function pick(list) return list[math.random(#list)] end
 
 local function format(kind, item)
   sent[kind] = sent[kind] + 1
+  pending_kind, pending_since = kind, now_us()
   local headers = {["Authorization"] = "Bearer " .. item[3]}
   if item[4] then headers["Content-Type"] = "application/json" end
   return wrk.format(item[1], item[2], headers, item[4])
@@ -47,6 +67,11 @@ end
 
 function response(status, headers, body)
   statuses[status] = (statuses[status] or 0) + 1
+  if pending_kind then
+    local samples = latencies[pending_kind]
+    samples[#samples + 1] = math.floor(now_us() - pending_since)
+    pending_kind = nil
+  end
 end
 
 function done(summary, latency, requests)
@@ -66,4 +91,14 @@ function done(summary, latency, requests)
     latency:percentile(99), latency.max, table.concat(parts, ", "),
     totals.poll, totals.list, totals.decision, totals.message,
     e.connect, e.read, e.write, e.timeout))
+  -- Every request's time by kind, in microseconds, for load_report's percentiles.
+  local kinds = {}
+  for _, kind in ipairs({"poll", "list", "decision", "message"}) do
+    local all = {}
+    for _, thread in ipairs(threads) do
+      for _, us in ipairs(thread:get("lat_" .. kind)) do all[#all + 1] = us end
+    end
+    table.insert(kinds, string.format('"%s": [%s]', kind, table.concat(all, ",")))
+  end
+  io.write("LOAD_LATENCIES {" .. table.concat(kinds, ", ") .. "}\n")
 end

@@ -141,7 +141,6 @@ class Command(BaseCommand):
         parser.add_argument("--sessions", type=int, default=100_000, help="Scale (default: 100000).")
         parser.add_argument("--seconds", type=int, default=60, help="Length of the wrk run (default: 60).")
         parser.add_argument("--connections", type=int, default=32, help="wrk connections (default: 32).")
-        parser.add_argument("--wrk-threads", type=int, default=2, help="wrk threads (default: 2).")
         parser.add_argument("--workers", type=int, default=None,
                             help="gunicorn processes (default: WEB_CONCURRENCY or gunicorn.conf.py's default).")
         parser.add_argument("--threads", type=int, default=None,
@@ -185,9 +184,10 @@ class Command(BaseCommand):
                 cpu_before = cpu_snapshot(server.pid, postmaster)
                 wrk_before = resource.getrusage(resource.RUSAGE_CHILDREN)
                 result = subprocess.run(
-                    [wrk, "-t", str(opts["wrk_threads"]), "-c", str(opts["connections"]), "-d",
+                    # One wrk thread per connection: load_mix.lua then times each request by kind.
+                    [wrk, "-t", str(opts["connections"]), "-c", str(opts["connections"]), "-d",
                      f"{opts['seconds']}s", "--timeout", "10s", "-s", str(SCRIPT), f"http://127.0.0.1:{port}",
-                     "--", str(data_file), str(opts["wrk_threads"])],
+                     "--", str(data_file), str(opts["connections"])],
                     capture_output=True, text=True, timeout=opts["seconds"] + 120,
                 )
                 cpu_after = cpu_snapshot(server.pid, postmaster)
@@ -199,10 +199,12 @@ class Command(BaseCommand):
                 except subprocess.TimeoutExpired:
                     server.kill()
                     server.wait(timeout=10)
-            line = next((x for x in result.stdout.splitlines() if x.startswith("LOAD_RESULT ")), None)
-            if result.returncode != 0 or line is None:
-                raise CommandError(f"wrk failed:\n{result.stdout}\n{result.stderr}")
-            client = json.loads(line.removeprefix("LOAD_RESULT "))
+            lines = {x.split(" ", 1)[0]: x.split(" ", 1)[1] for x in result.stdout.splitlines()
+                     if x.startswith(("LOAD_RESULT ", "LOAD_LATENCIES "))}
+            if result.returncode != 0 or len(lines) != 2:
+                raise CommandError(f"wrk failed:\n{result.stdout[-3000:]}\n{result.stderr}")
+            client = json.loads(lines["LOAD_RESULT"])
+            client["by_kind"] = client_times(json.loads(lines["LOAD_LATENCIES"]))
             server_side = self._server_times(log)
         stored = self._stored_writes(url, targets, run_id)
         wrk_cpu = (wrk_after.ru_utime + wrk_after.ru_stime) - (wrk_before.ru_utime + wrk_before.ru_stime)
@@ -386,10 +388,20 @@ class Command(BaseCommand):
             "server_5xx": sum(c for code, c in statuses.items() if code >= 500),
             "socket_errors": client["socket_errors"],
             "sent": client["sent"],
+            "client_by_kind": client["by_kind"],
             "server_side": server_side,
             "writes": stored,
             "rates": LOAD_RATES,
         }
+
+
+def client_times(latencies_us: dict[str, list[int]]) -> dict:
+    """Percentiles (ms) of each kind's request times as wrk's connections saw them."""
+    out = {}
+    for kind in KINDS:
+        values = [us / 1000 for us in latencies_us.get(kind, [])]
+        out[kind] = {"count": len(values), **{f"p{q}_ms": round(percentile(values, q / 100), 1) for q in (50, 95, 99)}}
+    return out
 
 
 def render_section(r: dict) -> str:
@@ -414,14 +426,15 @@ def render_section(r: dict) -> str:
         f"non-2xx {r['non_2xx']:,} (5xx {r['server_5xx']:,}); statuses {statuses}; socket errors "
         + ", ".join(f"{k} {v}" for k, v in r["socket_errors"].items()) + ".",
         "",
-        "| request kind | sent | server p50 ms | server p95 ms | server p99 ms | statuses |",
-        "| --- | ---: | ---: | ---: | ---: | --- |",
+        "| request kind | sent | client p50 ms | client p95 ms | client p99 ms | server p50 ms | server p95 ms "
+        "| server p99 ms | statuses |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for kind in KINDS:
-        t = r["server_side"][kind]
+        t, c = r["server_side"][kind], r["client_by_kind"][kind]
         codes = ", ".join(f"{code}: {count:,}" for code, count in sorted(t["statuses"].items())) or "–"
-        lines.append(f"| {KIND_LABELS[kind]} | {r['sent'][kind]:,} | {t['p50_ms']:.1f} | {t['p95_ms']:.1f} | "
-                     f"{t['p99_ms']:.1f} | {codes} |")
+        lines.append(f"| {KIND_LABELS[kind]} | {r['sent'][kind]:,} | {c['p50_ms']:.1f} | {c['p95_ms']:.1f} | "
+                     f"{c['p99_ms']:.1f} | {t['p50_ms']:.1f} | {t['p95_ms']:.1f} | {t['p99_ms']:.1f} | {codes} |")
     w, cpu = r["writes"], r["cpu"]
     ms = cpu["ms_per_request"]
     lines += [
@@ -432,7 +445,9 @@ def render_section(r: dict) -> str:
         f"{cpu['busy_percent']} % of its {m['cores']} cores' time, with {cpu['steal_percent']} % stolen by "
         f"the hypervisor.",
         "",
-        f"Server times are Django's own (request_log's duration_ms), without gunicorn's queue. Writes: "
+        "Client times are from sending a request to its whole response, on wrk's connections (one per wrk "
+        "thread), so they include the wait in gunicorn's queue; server times are Django's own (request_log's "
+        f"duration_ms), without that queue. Writes: "
         f"{w['accepted']['decision']:,} decisions and {w['accepted']['message']:,} agent messages answered 2xx; "
         f"{w['decisions']:,} and {w['messages']:,} found in the database afterwards; lost: {w['lost']}.",
     ]
