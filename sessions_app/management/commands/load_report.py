@@ -140,7 +140,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--sessions", type=int, default=100_000, help="Scale (default: 100000).")
         parser.add_argument("--seconds", type=int, default=60, help="Length of the wrk run (default: 60).")
-        parser.add_argument("--connections", type=int, default=32, help="wrk connections (default: 32).")
+        parser.add_argument("--connections", type=int, default=16,
+                            help="wrk connections, one wrk thread each (default: 16).")
         parser.add_argument("--workers", type=int, default=None,
                             help="gunicorn processes (default: WEB_CONCURRENCY or gunicorn.conf.py's default).")
         parser.add_argument("--threads", type=int, default=None,
