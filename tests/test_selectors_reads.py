@@ -264,3 +264,28 @@ def test_design_job_detail_prefetches_outputs_and_decisions_in_three_queries(row
 def test_design_job_detail_of_a_missing_job_raises_not_found():
     with pytest.raises(DesignJobNotFound):
         design_job_detail(design_job_id=uuid.uuid4())
+
+
+# --- lookups by a unique key --------------------------------------------------------------
+
+
+def test_lookups_by_a_unique_key_send_no_order_by():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sessions_app import selectors
+
+    session = TechSpecSessionFactory()
+    error = AgentErrorLogFactory(session=session)
+    lookups = {
+        "session_get": lambda: selectors.session_get(session_id=session.id, owner_id=session.user_id),
+        "session_with_design_job": lambda: selectors.session_with_design_job(session_id=session.id),
+        "session_status_summary": lambda: selectors.session_status_summary(session_id=session.id),
+        "error_log_get": lambda: selectors.error_log_get(error_id=error.id, owner_id=session.user_id),
+        "design_job_detail": lambda: selectors.design_job_detail(design_job_id=session.design_job_id),
+    }
+    for name, lookup in lookups.items():
+        with CaptureQueriesContext(connection) as queries:
+            assert lookup() is not None
+        # The first statement reads the row; design_job_detail's prefetches may order their children.
+        assert "ORDER BY" not in queries.captured_queries[0]["sql"], name

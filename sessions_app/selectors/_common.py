@@ -22,6 +22,15 @@ def visible_to(rows: QuerySet, owner_id: Id | None = None) -> QuerySet:
     return rows.filter(user_id=owner)
 
 
+def only_row(rows: QuerySet):
+    """The one row of a query filtered by a unique key, or None.
+
+    Not first(): it orders (by pk, or by the list's own ordering) and the statement
+    carries an ORDER BY that a one-row result does not need.
+    """
+    return next(iter(rows.order_by()[:1]), None)
+
+
 def visible_sessions(owner_id: Id | None = None) -> QuerySet[TechSpecSession]:
     """Sessions the caller may see; a malformed owner id sees nothing."""
     return visible_to(TechSpecSession.objects.all(), owner_id)

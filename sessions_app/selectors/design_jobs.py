@@ -9,6 +9,7 @@ from django.db.models import Prefetch, QuerySet
 from design_bridge.errors import DesignJobNotFound
 from design_bridge.models import DesignDecision, DesignJob, DesignOutput
 from sessions_app.errors import Id, as_uuid
+from sessions_app.selectors._common import only_row
 
 
 def design_job_list(*, owner_id: Id | None = None) -> QuerySet[DesignJob]:
@@ -27,8 +28,8 @@ def design_job_detail(*, design_job_id: Id, owner_id: Id | None = None) -> Desig
             Prefetch("outputs", queryset=DesignOutput.objects.order_by("output_type")),
             Prefetch("decisions", queryset=DesignDecision.objects.order_by("created_at", "id")),
         )
-        .first()
     )
+    job = only_row(job)
     if job is None:
         raise DesignJobNotFound(design_job_id)
     return job

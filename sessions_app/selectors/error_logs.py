@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 
 from sessions_app.errors import ErrorLogNotFound, Id, as_uuid
 from sessions_app.models import AgentErrorLog
-from sessions_app.selectors._common import visible_sessions
+from sessions_app.selectors._common import only_row, visible_sessions
 
 
 def error_log_list(*, owner_id: Id | None = None, session_id: Id | None = None, node=None, error_type=None,
@@ -26,7 +26,7 @@ def error_log_list(*, owner_id: Id | None = None, session_id: Id | None = None, 
 def error_log_get(*, error_id, owner_id=None) -> AgentErrorLog:
     """One error; an error of another owner's session is ErrorLogNotFound, like a missing one."""
     pk = as_uuid(error_id, ErrorLogNotFound)
-    error = error_log_list(owner_id=owner_id).filter(pk=pk).first()
+    error = only_row(error_log_list(owner_id=owner_id).filter(pk=pk))
     if error is None:
         raise ErrorLogNotFound(error_id)
     return error

@@ -13,7 +13,7 @@ from django.utils.dateparse import parse_datetime
 
 from sessions_app.errors import Id, InvalidValue, SessionNotFound, as_uuid
 from sessions_app.models import SessionStatusRow, TechSpecSession
-from sessions_app.selectors._common import visible_sessions, visible_to
+from sessions_app.selectors._common import only_row, visible_sessions, visible_to
 
 MAX_PAGE = 200
 
@@ -51,7 +51,7 @@ class SessionStatusSummary:
 def session_get(*, session_id: Id, owner_id: Id | None = None) -> TechSpecSession:
     """One session with all its columns; another owner's session is SessionNotFound."""
     pk = as_uuid(session_id, SessionNotFound)
-    session = visible_sessions(owner_id).filter(pk=pk).first()
+    session = only_row(visible_sessions(owner_id).filter(pk=pk))
     if session is None:
         raise SessionNotFound(session_id)
     return session
@@ -72,9 +72,7 @@ _SUMMARY_FIELDS = tuple(f.name for f in SessionStatusRow._meta.concrete_fields i
 def session_status_summary(*, session_id: Id, owner_id: Id | None = None) -> SessionStatusSummary:
     """Status, stage, progress, research counts, latest TRD and latest open error, in one query."""
     pk = as_uuid(session_id, SessionNotFound)
-    # A slice, not first(): the key is unique, and first() would add ORDER BY for nothing.
-    rows = visible_to(SessionStatusRow.objects.filter(pk=pk), owner_id).values(*_SUMMARY_FIELDS)[:1]
-    row = next(iter(rows), None)
+    row = only_row(visible_to(SessionStatusRow.objects.filter(pk=pk), owner_id).values(*_SUMMARY_FIELDS))
     if row is None:
         raise SessionNotFound(session_id)
     row["latest_unrecovered_error"] = _latest_error(row["latest_unrecovered_error"])
@@ -121,7 +119,7 @@ def session_list(
 def session_with_design_job(*, session_id: Id, owner_id: Id | None = None) -> TechSpecSession:
     """One session and its design job (shared.design_jobs) in one joined query."""
     pk = as_uuid(session_id, SessionNotFound)
-    session = visible_sessions(owner_id).select_related("design_job").filter(pk=pk).first()
+    session = only_row(visible_sessions(owner_id).select_related("design_job").filter(pk=pk))
     if session is None:
         raise SessionNotFound(session_id)
     return session
