@@ -17,6 +17,7 @@ from rest_framework import serializers
 from rest_framework.test import APIClient
 
 from sessions_app.api import serializers as s
+from sessions_app.api.authentication import _verified_token
 from sessions_app.api.filters import SessionFilter
 from sessions_app.api.output_fields import FieldsBuiltOnce
 from sessions_app.selectors import session_status_summary
@@ -84,6 +85,16 @@ def test_each_use_binds_its_own_fields_nested_serializers_included(rendered_obje
     assert job_a.fields["outputs"].child is not job_b.fields["outputs"].child
 
 
+def test_fields_that_hold_a_field_get_their_own_inner_field():
+    class TaggedOutput(FieldsBuiltOnce, serializers.Serializer):
+        tags = serializers.ListField(child=serializers.CharField())
+
+    first, second = TaggedOutput({"tags": ["a"]}), TaggedOutput({"tags": ["b"]})
+    assert first.fields["tags"].child is not second.fields["tags"].child
+    assert first.fields["tags"].child.parent is first.fields["tags"]
+    assert (first.data, second.data) == ({"tags": ["a"]}, {"tags": ["b"]})
+
+
 def test_a_model_serializer_inspects_its_model_only_on_first_use(rendered_objects, monkeypatch):
     session = rendered_objects["session"]
     s.SessionOutput(session).data  # noqa: B018 - builds the class's fields if no test did yet
@@ -104,9 +115,11 @@ def test_every_output_serializer_builds_its_fields_once():
     assert outputs and all(issubclass(cls, FieldsBuiltOnce) for cls in outputs)
 
 
-def test_threads_rendering_at_once_each_get_their_own_object(db):
+def test_threads_rendering_at_once_each_get_their_own_object(db, monkeypatch):
     sessions = TechSpecSessionFactory.create_batch(8)
     expected = [plain(s.SessionOutput)(x).data for x in sessions]
+    # The threads also race to build the class's fields, as the first requests of a process do.
+    monkeypatch.delattr(s.SessionOutput, "_field_templates", raising=False)
 
     def render(i: int):
         return [s.SessionOutput(sessions[i]).data == expected[i] for _ in range(50)]
@@ -119,12 +132,23 @@ def test_threads_rendering_at_once_each_get_their_own_object(db):
 
 def test_a_token_verified_earlier_is_refused_once_it_expires(db):
     session = TechSpecSessionFactory()
-    token = bearer_token(session.user_id, "user", exp=int(time.time()) + 2)
+    token = bearer_token(session.user_id, "user", exp=int(time.time()) + 4)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
     assert client.get(f"/api/sessions/{session.id}/").status_code == 200
     time.sleep(max(0.0, token_expiry(token) - time.time()) + 0.2)
     assert_error(client.get(f"/api/sessions/{session.id}/"), 401)
+
+
+def test_a_token_is_verified_once_per_process(db):
+    session = TechSpecSessionFactory()
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {bearer_token(session.user_id, 'user')}")
+    assert client.get("/api/sessions/").status_code == 200
+    before = _verified_token.cache_info()
+    assert client.get("/api/sessions/").status_code == 200
+    after = _verified_token.cache_info()
+    assert (after.hits, after.misses) == (before.hits + 1, before.misses)
 
 
 def test_a_verified_token_with_one_character_changed_is_checked_in_full(db):

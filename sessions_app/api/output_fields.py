@@ -1,10 +1,11 @@
 """Output serializers that build their fields once per class instead of once per use.
 
 DRF deep-copies every declared field each time a serializer is created, and a
-ModelSerializer inspects its model again as well. That is 10-15 % of the CPU of the API's
-most frequent requests (a status poll, a list of sessions). An output serializer only
-calls to_representation, which reads a field's settings and never changes them, so a
-shallow copy of each field, bound to the new serializer as usual, renders the same.
+ModelSerializer inspects its model again as well: a large share of the CPU of the
+API's most frequent requests (a status poll, a list of sessions). An output
+serializer only calls to_representation, which reads a field's settings and never
+changes them, so a shallow copy of each field, bound to the new serializer as usual,
+renders the same.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from rest_framework import serializers
 class FieldsBuiltOnce:
     """Mixin for read-only output serializers (put it before the DRF base class).
 
-    Nested serializers are still deep-copied: a shallow copy would share their own bound
-    fields (and a list serializer's child) between requests.
+    Fields that hold other fields (nested serializers, a ListField's child, a related
+    field's child_relation) are still deep-copied: a shallow copy would share the inner
+    field, bound to the template instead of this serializer, between requests.
     """
 
     def get_fields(self):
@@ -30,13 +32,19 @@ class FieldsBuiltOnce:
             # Two threads may both build it; each result is complete, the last one stays.
             cls._field_templates = templates
         return {
-            name: copy.deepcopy(field) if isinstance(field, serializers.BaseSerializer) else _shallow_copy(field)
+            name: copy.deepcopy(field) if _holds_fields(field) else _shallow_copy(field)
             for name, field in templates.items()
         }
 
 
+def _holds_fields(field) -> bool:
+    return isinstance(field, serializers.BaseSerializer) or hasattr(field, "child") or hasattr(
+        field, "child_relation")
+
+
 def _shallow_copy(field):
-    # What copy.copy does for a plain object, without its __reduce_ex__ round trip: a quarter of the cost.
+    # What copy.copy does for a plain object, without its __reduce_ex__ round trip.
     clone = object.__new__(type(field))
     clone.__dict__.update(field.__dict__)
     return clone
+

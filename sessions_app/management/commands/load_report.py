@@ -313,16 +313,14 @@ class Command(BaseCommand):
             env["WEB_CONCURRENCY"] = str(opts["workers"])
         if opts["threads"]:
             env["GUNICORN_THREADS"] = str(opts["threads"])
-        saved = os.environ.copy()
-        try:
-            os.environ.update({k: env[k] for k in ("WEB_CONCURRENCY", "GUNICORN_THREADS") if k in env})
-            conf = runpy.run_path(str(GUNICORN_CONF))
-        finally:
-            os.environ.clear()
-            os.environ.update(saved)
+        conf = _gunicorn_conf({k: env[k] for k in ("WEB_CONCURRENCY", "GUNICORN_THREADS") if k in env})
         pool_max = int(env.get("DB_POOL_MAX_SIZE", conf["threads"]))
+        # What an app server of this machine holds with gunicorn.conf.py's defaults, for the capacity block.
+        defaults = _gunicorn_conf({})
+        default_connections = defaults["workers"] * defaults["threads"]
         return env, {"port": port, "workers": conf["workers"], "threads": conf["threads"],
-                     "timeout": conf["timeout"], "pool_max": pool_max}
+                     "timeout": conf["timeout"], "pool_max": pool_max,
+                     "default_workers": defaults["workers"], "default_connections": default_connections}
 
     def _wait_until_up(self, server: subprocess.Popen, port: int, log: Path) -> None:
         deadline = time.monotonic() + 60
@@ -379,6 +377,7 @@ class Command(BaseCommand):
             "seconds": opts["seconds"],
             "connections": opts["connections"],
             "server": {k: shape[k] for k in ("workers", "threads", "timeout", "pool_max")},
+            "server_defaults": {"workers": shape["default_workers"], "connections": shape["default_connections"]},
             "load_average_before": shape.get("load_average_before"),
             "cpu": shape["cpu"],
             "requests": client["requests"],
@@ -394,6 +393,19 @@ class Command(BaseCommand):
             "writes": stored,
             "rates": LOAD_RATES,
         }
+
+
+def _gunicorn_conf(overrides: dict[str, str]) -> dict:
+    """gunicorn.conf.py's settings with WEB_CONCURRENCY and GUNICORN_THREADS from `overrides` (else its defaults)."""
+    saved = os.environ.copy()
+    try:
+        for name in ("WEB_CONCURRENCY", "GUNICORN_THREADS"):
+            os.environ.pop(name, None)
+        os.environ.update(overrides)
+        return runpy.run_path(str(GUNICORN_CONF))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 def client_times(latencies_us: dict[str, list[int]]) -> dict:
@@ -456,7 +468,7 @@ def render_section(r: dict) -> str:
 
 
 def render_capacity(r: dict) -> str:
-    s, m = r["server"], r["machine"]
+    s, m, d = r["server"], r["machine"], r["server_defaults"]
     rps = r["requests_per_second"]
     per_core = rps / m["cores"] if m["cores"] else rps
     connections = s["workers"] * s["pool_max"]
@@ -469,9 +481,11 @@ def render_capacity(r: dict) -> str:
         f"{r['latency_ms']['p99']} ms, {r['server_5xx']} 5xx, while PostgreSQL and wrk ran on the same cores: "
         f"about **{per_core:,.0f} requests/s per core** is a floor for an app server with the database elsewhere;",
         f"- it held at most {connections} database connections ({s['workers']} processes x a pool of "
-        f"{s['pool_max']});",
-        f"- so N app servers need N x {connections} connections from PgBouncer (or PostgreSQL), and a target of "
-        f"R requests/s needs about R / {rps:,.0f} app servers of this size, plus one spare.",
+        f"{s['pool_max']}); with gunicorn.conf.py's defaults on this machine ({d['workers']} processes, "
+        f"`DB_POOL_MAX_SIZE` = `GUNICORN_THREADS`) an app server holds up to {d['connections']};",
+        f"- so N app servers need N x `WEB_CONCURRENCY` x `DB_POOL_MAX_SIZE` connections from PgBouncer (or "
+        f"PostgreSQL): N x {connections} in this run's shape, N x {d['connections']} with the defaults; and a "
+        f"target of R requests/s needs about R / {rps:,.0f} app servers of this size, plus one spare.",
     ]) + "\n"
 
 
