@@ -13,7 +13,7 @@ import pytest
 from psycopg import sql
 
 from sessions_app.benchmarks.runner import percentile
-from sessions_app.management.commands.load_report import classify, update_block
+from sessions_app.management.commands.load_report import classify, client_times, update_block
 from techspec_project.database_url import server_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,6 +40,13 @@ def test_capacity_block_is_replaced_in_place(tmp_path):
     update_block(doc, "load-capacity", "new figures\n")
     assert doc.read_text() == "# Deploy\n\n<!-- load-capacity start -->\nnew figures\n<!-- load-capacity end -->\n" \
         "\n## After\n"
+
+
+def test_client_percentiles_are_the_upper_edges_of_load_mix_buckets():
+    # 50 requests under 0.1 ms, 45 from 0.9 to 1.0 ms, 5 from 9.9 to 10 ms.
+    times = client_times({"bucket_us": 100, "poll": {"0": 50, "9": 45, "99": 5}, "list": {}})
+    assert times["poll"] == {"count": 100, "p50_ms": 0.1, "p95_ms": 1.0, "p99_ms": 10.0}
+    assert times["list"] == {"count": 0, "p50_ms": 0.0, "p95_ms": 0.0, "p99_ms": 0.0}
 
 
 @pytest.mark.slow

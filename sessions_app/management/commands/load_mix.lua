@@ -4,7 +4,8 @@
 -- DATA_FILE is a Lua file returning {polls=..., lists=..., decisions=..., messages=...},
 -- each a list of {method, path, token, body}; load_report writes it.
 -- One connection per wrk thread: a thread's requests and responses then alternate, so
--- the script can time each request by kind (wrk's own latency mixes all kinds).
+-- the script can time each request by kind (wrk's own latency mixes all kinds). Times are
+-- counted in 0.1 ms buckets: copying every sample out of each thread made wrk's LuaJIT crash.
 
 local ffi = require("ffi")
 ffi.cdef[[
@@ -12,6 +13,7 @@ typedef struct { long tv_sec; long tv_nsec; } load_mix_timespec;
 int clock_gettime(int clock_id, load_mix_timespec *tp);
 ]]
 local CLOCK_MONOTONIC = 1
+BUCKET_US = 100
 local clock = ffi.new("load_mix_timespec")
 
 local function now_us()
@@ -38,9 +40,9 @@ function init(args)
   next_decision = 1
   sent = {poll = 0, list = 0, decision = 0, message = 0}
   statuses = {}
-  -- One flat list per kind: wrk's thread:get copies flat tables only.
-  lat_poll, lat_list, lat_decision, lat_message = {}, {}, {}, {}
-  latencies = {poll = lat_poll, list = lat_list, decision = lat_decision, message = lat_message}
+  -- One flat table per kind ({bucket = count}): wrk's thread:get copies flat tables only.
+  hist_poll, hist_list, hist_decision, hist_message = {}, {}, {}, {}
+  histograms = {poll = hist_poll, list = hist_list, decision = hist_decision, message = hist_message}
   pending_kind, pending_since = nil, 0
 end
 
@@ -68,8 +70,9 @@ end
 function response(status, headers, body)
   statuses[status] = (statuses[status] or 0) + 1
   if pending_kind then
-    local samples = latencies[pending_kind]
-    samples[#samples + 1] = math.floor(now_us() - pending_since)
+    local histogram = histograms[pending_kind]
+    local bucket = math.floor((now_us() - pending_since) / BUCKET_US)
+    histogram[bucket] = (histogram[bucket] or 0) + 1
     pending_kind = nil
   end
 end
@@ -91,14 +94,16 @@ function done(summary, latency, requests)
     latency:percentile(99), latency.max, table.concat(parts, ", "),
     totals.poll, totals.list, totals.decision, totals.message,
     e.connect, e.read, e.write, e.timeout))
-  -- Every request's time by kind, in microseconds, for load_report's percentiles.
+  -- Each kind's request times as {bucket: count} (bucket = time // BUCKET_US), for load_report.
   local kinds = {}
   for _, kind in ipairs({"poll", "list", "decision", "message"}) do
-    local all = {}
+    local merged = {}
     for _, thread in ipairs(threads) do
-      for _, us in ipairs(thread:get("lat_" .. kind)) do all[#all + 1] = us end
+      for bucket, count in pairs(thread:get("hist_" .. kind)) do merged[bucket] = (merged[bucket] or 0) + count end
     end
-    table.insert(kinds, string.format('"%s": [%s]', kind, table.concat(all, ",")))
+    local parts = {}
+    for bucket, count in pairs(merged) do table.insert(parts, string.format('"%d": %d', bucket, count)) end
+    table.insert(kinds, string.format('"%s": {%s}', kind, table.concat(parts, ", ")))
   end
-  io.write("LOAD_LATENCIES {" .. table.concat(kinds, ", ") .. "}\n")
+  io.write(string.format('LOAD_LATENCIES {"bucket_us": %d, %s}\n', BUCKET_US, table.concat(kinds, ", ")))
 end

@@ -11,6 +11,7 @@ docs/DEPLOYMENT.md with what it measured.
 from __future__ import annotations
 
 import json
+import math
 import os
 import platform
 import re
@@ -203,7 +204,8 @@ class Command(BaseCommand):
             lines = {x.split(" ", 1)[0]: x.split(" ", 1)[1] for x in result.stdout.splitlines()
                      if x.startswith(("LOAD_RESULT ", "LOAD_LATENCIES "))}
             if result.returncode != 0 or len(lines) != 2:
-                raise CommandError(f"wrk failed:\n{result.stdout[-3000:]}\n{result.stderr}")
+                raise CommandError(f"wrk failed (exit status {result.returncode}):\n{result.stdout[-3000:]}\n"
+                                   f"{result.stderr}")
             client = json.loads(lines["LOAD_RESULT"])
             client["by_kind"] = client_times(json.loads(lines["LOAD_LATENCIES"]))
             server_side = self._server_times(log)
@@ -408,12 +410,25 @@ def _gunicorn_conf(overrides: dict[str, str]) -> dict:
         os.environ.update(saved)
 
 
-def client_times(latencies_us: dict[str, list[int]]) -> dict:
-    """Percentiles (ms) of each kind's request times as wrk's connections saw them."""
+def client_times(latencies: dict) -> dict:
+    """Percentiles (ms) of each kind's request times as wrk's connections saw them.
+
+    load_mix.lua counts the times in buckets of bucket_us; a percentile is its bucket's upper edge.
+    """
+    width_ms = latencies["bucket_us"] / 1000
     out = {}
     for kind in KINDS:
-        values = [us / 1000 for us in latencies_us.get(kind, [])]
-        out[kind] = {"count": len(values), **{f"p{q}_ms": round(percentile(values, q / 100), 1) for q in (50, 95, 99)}}
+        counts = sorted((int(bucket), count) for bucket, count in latencies.get(kind, {}).items())
+        total = sum(count for _, count in counts)
+        out[kind] = {"count": total}
+        for q in (50, 95, 99):
+            rank, seen, value = max(1, math.ceil(q / 100 * total)), 0, 0.0
+            for bucket, count in counts:
+                seen += count
+                if seen >= rank:
+                    value = (bucket + 1) * width_ms
+                    break
+            out[kind][f"p{q}_ms"] = round(value, 1)
     return out
 
 
