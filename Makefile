@@ -85,14 +85,15 @@ serve: install
 # wrk against gunicorn on a seeded throwaway database techspec_load_$(LOAD_SESSIONS): 70 % status
 # polls, 20 % session lists, 10 % writes; prints the figures and rewrites that section of
 # docs/PERFORMANCE.md. Short CI variant: make load LOAD_SECONDS=5. gunicorn runs with the
-# load plan's 2 processes (LOAD_WORKERS), 2 threads each (LOAD_THREADS): on 2 busy cores more
-# threads only wait for the GIL (docs/PERFORMANCE.md compares shapes). 16 wrk connections keep
-# 4 requests queued per server thread: the server is saturated, and the client times show that queue.
+# load plan's 2 processes (LOAD_WORKERS) of 1 thread (LOAD_THREADS): on 2 cores that PostgreSQL
+# and wrk share, more threads only wait for the GIL (docs/PERFORMANCE.md compares shapes).
+# 16 wrk connections keep 8 requests queued per server thread: the server never idles, and the
+# client times include that queue.
 LOAD_SESSIONS    ?= 100000
 LOAD_SECONDS     ?= 60
 LOAD_CONNECTIONS ?= 16
 LOAD_WORKERS     ?= 2
-LOAD_THREADS     ?= 2
+LOAD_THREADS     ?= 1
 LOAD_ARGS        ?=
 load: db wrk-deps
 	$(BIN)/python manage.py load_report --sessions $(LOAD_SESSIONS) --seconds $(LOAD_SECONDS) \

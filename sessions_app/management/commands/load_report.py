@@ -432,19 +432,24 @@ def client_times(latencies: dict) -> dict:
     return out
 
 
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def render_section(r: dict) -> str:
     m, s = r["machine"], r["server"]
     lat = r["latency_ms"]
     statuses = ", ".join(f"{code}: {count:,}" for code, count in sorted(r["statuses"].items()))
     lines = [
-        f"## Load: {r['sessions']:,} sessions, gunicorn {s['workers']} x {s['threads']} threads",
+        f"## Load: {r['sessions']:,} sessions, gunicorn {s['workers']} x {plural(s['threads'], 'thread')}",
         "",
         f"Measured {r['date']} on {m['cores']} cores, {m['memory_gib']} GiB, PostgreSQL {m['postgresql']} "
         f"(embedded unless DATABASE_URL was set), Python {m['python']}, by `make load LOAD_SESSIONS={r['sessions']} "
         f"LOAD_SECONDS={r['seconds']} LOAD_CONNECTIONS={r['connections']} LOAD_WORKERS={s['workers']} "
         f"LOAD_THREADS={s['threads']}` (`manage.py load_report`): wrk with "
         f"{r['connections']} connections for {r['seconds']} s against gunicorn ({s['workers']} processes x "
-        f"{s['threads']} threads, pool of {s['pool_max']} connections each, DEBUG off, JSON request logs), "
+        f"{plural(s['threads'], 'thread')}, pool of {plural(s['pool_max'], 'connection')} each, DEBUG off, "
+        "JSON request logs), "
         f"wrk, gunicorn and PostgreSQL sharing the machine (1-minute load average as wrk started: "
         f"{r['load_average_before']}). Throttling on with "
         f"API_USER_RATE={r['rates']['API_USER_RATE']}, API_GLOBAL_RATE={r['rates']['API_GLOBAL_RATE']}.",
@@ -491,7 +496,8 @@ def render_capacity(r: dict) -> str:
         f"Measured by `make load` on {r['date']} ({r['sessions']:,} sessions, {r['seconds']} s, "
         f"{r['connections']} wrk connections; the section in docs/PERFORMANCE.md has every figure):",
         "",
-        f"- one app server of {m['cores']} cores ({s['workers']} gunicorn processes x {s['threads']} threads) "
+        f"- one app server of {m['cores']} cores ({s['workers']} gunicorn processes x "
+        f"{plural(s['threads'], 'thread')}) "
         f"served **{rps:,} requests/s** of the mix with p95 {r['latency_ms']['p95']} ms and p99 "
         f"{r['latency_ms']['p99']} ms, {r['server_5xx']} 5xx, while PostgreSQL and wrk ran on the same cores: "
         f"about **{per_core:,.0f} requests/s per core** is a floor for an app server with the database elsewhere;",
