@@ -10,6 +10,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from django.core.management import CommandError, call_command
 from psycopg import sql
 
 from sessions_app.benchmarks.runner import percentile
@@ -40,6 +41,12 @@ def test_capacity_block_is_replaced_in_place(tmp_path):
     update_block(doc, "load-capacity", "new figures\n")
     assert doc.read_text() == "# Deploy\n\n<!-- load-capacity start -->\nnew figures\n<!-- load-capacity end -->\n" \
         "\n## After\n"
+
+
+@pytest.mark.parametrize("connections", [0, 257])
+def test_a_connection_count_wrk_cannot_run_is_refused_before_anything_starts(connections):
+    with pytest.raises(CommandError, match="--connections must be from 1 to 256"):
+        call_command("load_report", "--connections", str(connections), "--no-write")
 
 
 def test_client_percentiles_are_the_upper_edges_of_load_mix_buckets():

@@ -46,6 +46,8 @@ GUNICORN_CONF = ROOT / "techspec_project" / "gunicorn.conf.py"
 KINDS = ("poll", "list", "decision", "message")
 KIND_LABELS = {"poll": "status poll (GET)", "list": "session list (GET)", "decision": "decision (POST)",
                "message": "agent message (POST)"}
+# wrk runs one thread per connection (load_mix.lua times requests per connection).
+MAX_CONNECTIONS = 256
 # Throttling stays on (its counting statement is part of each request's cost), with
 # limits that a load test from a few hundred users would otherwise hit at once.
 LOAD_RATES = {"API_USER_RATE": "100000/min", "API_GLOBAL_RATE": "1000000/min"}
@@ -160,6 +162,8 @@ class Command(BaseCommand):
         n = opts["sessions"]
         if n < 1 or opts["seconds"] < 1:
             raise CommandError("--sessions and --seconds must be at least 1.")
+        if not 1 <= opts["connections"] <= MAX_CONNECTIONS:
+            raise CommandError(f"--connections must be from 1 to {MAX_CONNECTIONS} (wrk runs a thread for each).")
         database = ScaleDatabase("load", n)
         database.prepare(reseed=opts["reseed"], progress=self.stderr.write)
         url = database.url
