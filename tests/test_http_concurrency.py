@@ -14,7 +14,6 @@ import json
 import os
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -26,7 +25,15 @@ import pytest
 
 from sessions_app.models import GeneratedTRDDocument, TechConversation, TechResearch, TechSpecSession
 from techspec_project.database_url import server_url
-from tests.conftest import ROOT, LiveServer, _free_port, _wait_until_up, bearer_token, stop_process
+from tests.conftest import (
+    ROOT,
+    LiveServer,
+    _free_port,
+    _wait_until_up,
+    bearer_token,
+    run_concurrently,
+    stop_process,
+)
 from tests.factories import DesignJobFactory, TechResearchFactory, TechSpecSessionFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -76,22 +83,7 @@ def post(url: str, token: str, body: dict) -> tuple[int, dict]:
 
 def post_concurrently(count: int, url: str, token: str, body_for) -> list[tuple[int, dict]]:
     """POST from `count` threads released together; every slot holds (status, body)."""
-    barrier = threading.Barrier(count)
-    outcomes: list[tuple[int, dict] | Exception] = [None] * count
-
-    def thread(index: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            outcomes[index] = post(url, token, body_for(index))
-        except Exception as exc:  # inspected below
-            outcomes[index] = exc
-
-    threads = [threading.Thread(target=thread, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a request never returned"
+    outcomes = run_concurrently(count, lambda index: post(url, token, body_for(index)))
     errors = [o for o in outcomes if isinstance(o, Exception)]
     assert not errors, errors[:3]
     return outcomes
