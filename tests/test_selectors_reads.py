@@ -266,6 +266,20 @@ def test_design_job_detail_of_a_missing_job_raises_not_found():
         design_job_detail(design_job_id=uuid.uuid4())
 
 
+def test_design_jobs_follow_the_sessions_visibility_rule():
+    from sessions_app.selectors import design_job_list
+
+    job = DesignJobFactory()
+    assert design_job_detail(design_job_id=job.id, owner_id=job.user_id) == job
+    with pytest.raises(DesignJobNotFound):
+        design_job_detail(design_job_id=job.id, owner_id=uuid.uuid4())
+    # A malformed owner id sees nothing, as for sessions, instead of failing in the query.
+    with pytest.raises(DesignJobNotFound):
+        design_job_detail(design_job_id=job.id, owner_id="not-a-uuid")
+    assert list(design_job_list(owner_id="not-a-uuid")) == []
+    assert job in design_job_list()
+
+
 # --- lookups by a unique key --------------------------------------------------------------
 
 

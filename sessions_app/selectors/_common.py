@@ -11,7 +11,7 @@ from sessions_app.models import TechSpecSession
 
 
 def visible_to(rows: QuerySet, owner_id: Id | None = None) -> QuerySet:
-    """The rule on any rows with the owner's user_id (sessions, the status view): staff
+    """The rule on any rows with the owner's user_id (sessions, the status view, design jobs): staff
     (owner_id None) see all, others their own; a malformed owner id sees nothing."""
     if owner_id is None:
         return rows

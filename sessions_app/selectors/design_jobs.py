@@ -1,6 +1,7 @@
 """Reads of the Design Agent's jobs: the API's list and detail, and the pages that
 show where a session came from. Staff (owner_id None) see every job; a user sees
-the jobs whose user_id is theirs, and another user's job is DesignJobNotFound."""
+the jobs whose user_id is theirs (the sessions' visibility rule, visible_to), and
+another user's job is DesignJobNotFound."""
 
 from __future__ import annotations
 
@@ -9,13 +10,12 @@ from django.db.models import Prefetch, QuerySet
 from design_bridge.errors import DesignJobNotFound
 from design_bridge.models import DesignDecision, DesignJob, DesignOutput
 from sessions_app.errors import Id, as_uuid
-from sessions_app.selectors._common import only_row
+from sessions_app.selectors._common import only_row, visible_to
 
 
 def design_job_list(*, owner_id: Id | None = None) -> QuerySet[DesignJob]:
     """Jobs newest first, scoped to the owner."""
-    jobs = DesignJob.objects.order_by("-created_at", "-id")
-    return jobs if owner_id is None else jobs.filter(user_id=owner_id)
+    return visible_to(DesignJob.objects.order_by("-created_at", "-id"), owner_id)
 
 
 def design_job_detail(*, design_job_id: Id, owner_id: Id | None = None) -> DesignJob:
