@@ -37,3 +37,14 @@ def test_the_schema_documents_bearer_authentication(client):
 def test_the_swagger_page_answers(client):
     response = client.get("/api/docs/")
     assert response.status_code == 200 and b"swagger" in response.content.lower()
+
+
+@pytest.mark.django_db
+def test_no_schema_description_comes_from_a_serializer_mixin(client):
+    """drf-spectacular falls back to a base class's docstring; a mixin's would describe every output."""
+    from sessions_app.api.output_fields import FieldsBuiltOnce
+
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    described = {name: c.get("description", "") for name, c in schema["components"]["schemas"].items()}
+    assert FieldsBuiltOnce.__doc__ is None
+    assert not [name for name, text in described.items() if "Mixin" in text], described

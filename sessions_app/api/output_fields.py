@@ -16,12 +16,13 @@ from rest_framework import serializers
 
 
 class FieldsBuiltOnce:
-    """Mixin for read-only output serializers (put it before the DRF base class).
-
-    Fields that hold other fields (nested serializers, a ListField's child, a related
-    field's child_relation) are still deep-copied: a shallow copy would share the inner
-    field, bound to the template instead of this serializer, between requests.
-    """
+    # A comment, not a docstring: drf-spectacular documents a serializer without a docstring
+    # with its base classes' one, and this text would become the API schema's description.
+    #
+    # Mixin for read-only output serializers (put it before the DRF base class). Fields that
+    # hold other fields (nested serializers, a ListField's child, a related field's
+    # child_relation) are still deep-copied: a shallow copy would share the inner field,
+    # bound to the template instead of this serializer, between requests.
 
     def get_fields(self):
         cls = type(self)

@@ -40,12 +40,12 @@ class StartTechSpecView(CallerMixin, APIView):
 
 
 class SessionStatusView(CallerMixin, APIView):
-    """Status, stage, progress, research counts, latest TRD and latest unrecovered error.
+    """Status, stage, progress, research counts, latest TRD and latest unrecovered error."""
 
-    Not SessionScopedMixin: every platform role may read the status of a session it can
-    see, and the summary's own query applies the visibility rule (404 otherwise), so the
-    API's most frequent request costs one query rather than two.
-    """
+    # Not SessionScopedMixin (the docstring above is the API's description, this is not):
+    # every platform role may read the status of a session it can see, and the summary's own
+    # query applies the visibility rule (404 otherwise), so the API's most frequent request
+    # costs one query rather than two.
 
     @extend_schema(responses=s.StatusSummaryOutput)
     def get(self, request, session_pk):
