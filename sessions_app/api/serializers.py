@@ -12,6 +12,7 @@ from sessions_app.choices import MessageRole, MessageType, SessionStage, Session
 from sessions_app.models import (
     AgentErrorLog,
     GeneratedTRDDocument,
+    SessionStatusRow,
     TechConversation,
     TechResearch,
     TechSpecSession,
@@ -61,19 +62,20 @@ class ErrorBriefOutput(FieldsBuiltOnce, serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-class StatusSummaryOutput(FieldsBuiltOnce, serializers.Serializer):
+class StatusSummaryOutput(FieldsBuiltOnce, serializers.ModelSerializer):
+    """Renders the session_status_summary selector's result; the column types are the status view's."""
+
     session_id = serializers.UUIDField(source="id")
-    status = serializers.CharField()
-    current_stage = serializers.CharField()
-    progress_percentage = serializers.IntegerField()
-    created_at = serializers.DateTimeField()
-    updated_at = serializers.DateTimeField()
-    completed_at = serializers.DateTimeField(allow_null=True)
-    research_total = serializers.IntegerField()
-    research_awaiting_decision = serializers.IntegerField()
-    latest_trd_version = serializers.IntegerField(allow_null=True)
-    latest_trd_quality_score = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
     latest_unrecovered_error = ErrorBriefOutput(allow_null=True)
+
+    class Meta:
+        model = SessionStatusRow
+        fields = [
+            "session_id", "status", "current_stage", "progress_percentage", "created_at", "updated_at",
+            "completed_at", "research_total", "research_awaiting_decision", "latest_trd_version",
+            "latest_trd_quality_score", "latest_unrecovered_error",
+        ]
+        read_only_fields = fields
 
 
 class TransitionInput(serializers.Serializer):
