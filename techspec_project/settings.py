@@ -204,7 +204,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "sessions_app.api.pagination.NewestFirstCursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["sessions_app.api.filters.QueryStringFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "sessions_app.api.schema.ApiAutoSchema",
     "EXCEPTION_HANDLER": "sessions_app.api.exceptions.api_exception_handler",
 }
 
@@ -227,6 +227,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Two choice sets share the name "status": each gets its own enum component.
+    "ENUM_NAME_OVERRIDES": {
+        "SessionStatusEnum": "sessions_app.choices.SessionStatus",
+        "DesignJobStatusEnum": "design_bridge.models.DesignJobStatus",
+    },
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -302,8 +307,7 @@ AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
 AXES_RESET_ON_SUCCESS = True
 
 # Deeply nested JSON is a 400 (the stdlib decoder would raise RecursionError, a 500).
-REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
-    "sessions_app.api.parsers.BoundedJSONParser",
-    "rest_framework.parsers.FormParser",
-    "rest_framework.parsers.MultiPartParser",
-]
+# JSON only: a form or multipart body cannot carry the API's JSON objects and lists (they were
+# stored as {} or not sent at all), so any other Content-Type is a 415 in the error envelope,
+# and the OpenAPI schema offers generated clients application/json alone.
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["sessions_app.api.parsers.BoundedJSONParser"]

@@ -7,6 +7,7 @@ database and fail there as a 500 instead of a 400.
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 MAX_JSON_DEPTH = 20
@@ -48,6 +49,18 @@ class TextField(serializers.CharField):
         return value
 
 
+JSON_OBJECT = {"type": "object", "additionalProperties": True}
+# What research_record accepts: objects with a unique, non-blank "name", anything else besides.
+RESEARCH_OPTION = {
+    "type": "object",
+    "properties": {"name": {"type": "string", "minLength": 1, "pattern": r"\S",
+                            "description": "Unique among the item's options."}},
+    "required": ["name"],
+    "additionalProperties": True,
+}
+
+
+@extend_schema_field(JSON_OBJECT)
 class JSONObjectField(serializers.DictField):
     """A JSON object PostgreSQL's jsonb can store."""
 
@@ -55,3 +68,18 @@ class JSONObjectField(serializers.DictField):
         value = super().to_internal_value(data)
         check_json(value)
         return value
+
+
+@extend_schema_field(RESEARCH_OPTION)
+class ResearchOptionField(JSONObjectField):
+    """One researched option: a JSON object with a "name"."""
+
+
+@extend_schema_field(JSON_OBJECT)
+class JSONObjectOutput(serializers.JSONField):
+    """A stored jsonb object, rendered as is."""
+
+
+@extend_schema_field({"type": "array", "items": RESEARCH_OPTION})
+class ResearchOptionsOutput(serializers.JSONField):
+    """The stored list of researched options, rendered as is."""

@@ -1,29 +1,126 @@
-"""Keyset (cursor) pagination: no COUNT(*) and no OFFSET over large tables."""
+"""Keyset (cursor) pagination: no COUNT(*) and no OFFSET over large tables.
 
-from django.core.exceptions import ValidationError
-from rest_framework.exceptions import NotFound
+Every list speaks the same rules: the page is {"next", "previous", "results"}; `?cursor=`
+comes from a next/previous link; `?page_size=` is a whole number from 1 to 200 (default
+50). A cursor this API did not issue is 400 `invalid_cursor`, a bad page size 400 `invalid`
+naming `page_size`, on every list alike.
+"""
+
+from __future__ import annotations
+
+import base64
+from datetime import timedelta
+from urllib import parse
+
+from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
+
+from sessions_app.errors import InvalidCursor
+
+MAX_PAGE_SIZE = 200
+DEFAULT_PAGE_SIZE = 50
+# PostgreSQL refuses a UTC offset of 16 hours or more ("time zone displacement out of range").
+PG_MAX_UTC_OFFSET = timedelta(hours=16)
+INT_RANGES = {
+    models.SmallIntegerField: 2**15, models.PositiveSmallIntegerField: 2**15,
+    models.IntegerField: 2**31, models.PositiveIntegerField: 2**31,
+    models.BigIntegerField: 2**63, models.PositiveBigIntegerField: 2**63,
+}
 
 
 class NewestFirstCursorPagination(CursorPagination):
     """Pages of 50 (up to 200 with ?page_size=), newest first."""
 
+    page_size = DEFAULT_PAGE_SIZE
+    page_size_query_param = "page_size"
+    max_page_size = MAX_PAGE_SIZE
+    ordering = ("-created_at", "-id")
+
     def paginate_queryset(self, queryset, request, view=None):
+        self._model = queryset.model
         # A cursor is base64 a client can forge: a position that is not a value of the
         # ordering field ("p=2024-13-01" for a timestamp) fails in filter(), before any SQL.
         try:
             return super().paginate_queryset(queryset, request, view)
-        except (ValidationError, ValueError, TypeError):
-            raise NotFound(self.invalid_cursor_message) from None
+        except (DjangoValidationError, ValueError, TypeError):
+            raise InvalidCursor(request.query_params.get(self.cursor_query_param, "")) from None
 
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
-    ordering = ("-created_at", "-id")
+    def get_page_size(self, request) -> int:
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        # isascii: str.isdigit() is also true for "²" and "٣", which are not what a client means.
+        if not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= self.max_page_size):
+            raise ValidationError(
+                {self.page_size_query_param: [f"Must be a whole number from 1 to {self.max_page_size}."]}
+            )
+        return int(raw)
+
+    def decode_cursor(self, request):
+        raw = request.query_params.get(self.cursor_query_param)
+        try:
+            cursor = super().decode_cursor(request)
+        except NotFound:
+            raise InvalidCursor(raw) from None
+        # DRF reads any base64 text as some cursor ("hello" is the first page): only one
+        # this paginator could have issued, with a position PostgreSQL accepts, is used.
+        if cursor is not None and (_token(cursor) != raw or (
+                cursor.position is not None and not self._storable(cursor.position))):
+            raise InvalidCursor(raw)
+        return cursor
+
+    def _storable(self, position: str) -> bool:
+        """Whether PostgreSQL accepts the position as a value of the first ordering field."""
+        try:
+            field = self._model._meta.get_field(self.ordering[0].lstrip("-"))
+        except FieldDoesNotExist:
+            return True
+        value = field.to_python(position)  # a ValidationError here becomes invalid_cursor above
+        if isinstance(field, models.DateTimeField):
+            offset = getattr(value, "utcoffset", lambda: None)()
+            return offset is not None and abs(offset) < PG_MAX_UTC_OFFSET
+        bound = next((limit for kind, limit in INT_RANGES.items() if type(field) is kind), None)
+        return bound is None or -bound <= value < bound
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": self.cursor_query_param, "required": False, "in": "query",
+                "description": "The cursor of a page's `next` or `previous` link, unchanged.",
+                "schema": {"type": "string"},
+            },
+            {
+                "name": self.page_size_query_param, "required": False, "in": "query",
+                "description": f"Results per page, 1 to {self.max_page_size} (default {self.page_size}).",
+                "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size,
+                           "default": self.page_size},
+            },
+        ]
+
+
+def _token(cursor) -> str:
+    """The cursor parameter CursorPagination.encode_cursor writes for this cursor."""
+    tokens = {}
+    if cursor.offset != 0:
+        tokens["o"] = str(cursor.offset)
+    if cursor.reverse:
+        tokens["r"] = "1"
+    if cursor.position is not None:
+        tokens["p"] = cursor.position
+    return base64.b64encode(parse.urlencode(tokens, doseq=True).encode("ascii")).decode("ascii")
 
 
 class ResearchCursorPagination(NewestFirstCursorPagination):
     ordering = ("created_at", "id")
+
+
+class ConversationCursorPagination(NewestFirstCursorPagination):
+    """Oldest message first; (timestamp, id) is the order of the conversation's index."""
+
+    ordering = ("timestamp", "id")
 
 
 class TRDVersionCursorPagination(NewestFirstCursorPagination):

@@ -6,7 +6,13 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from design_bridge.models import DesignDecision, DesignJob, DesignJobStatus, DesignOutput
-from sessions_app.api.fields import JSONObjectField, TextField
+from sessions_app.api.fields import (
+    JSONObjectField,
+    JSONObjectOutput,
+    ResearchOptionField,
+    ResearchOptionsOutput,
+    TextField,
+)
 from sessions_app.api.output_fields import FieldsBuiltOnce
 from sessions_app.choices import MessageRole, MessageType, SessionStage, SessionStatus
 from sessions_app.models import (
@@ -37,6 +43,8 @@ class SessionOutput(FieldsBuiltOnce, serializers.ModelSerializer):
 
 
 class SessionDetailOutput(SessionOutput):
+    session_data = JSONObjectOutput(read_only=True)
+
     class Meta(SessionOutput.Meta):
         fields = [*SessionOutput.Meta.fields, "session_data"]
         read_only_fields = fields
@@ -48,8 +56,8 @@ class StartTechSpecInput(serializers.Serializer):
 
 class StartTechSpecOutput(FieldsBuiltOnce, serializers.Serializer):
     session_id = serializers.UUIDField(source="session.id")
-    status = serializers.CharField(source="session.status")
-    current_stage = serializers.CharField(source="session.current_stage")
+    status = serializers.ChoiceField(source="session.status", choices=SessionStatus.choices)
+    current_stage = serializers.ChoiceField(source="session.current_stage", choices=SessionStage.choices)
     websocket_url = serializers.CharField(source="session.websocket_url")
     created = serializers.BooleanField()
 
@@ -94,6 +102,7 @@ class TransitionInput(serializers.Serializer):
 
 class ResearchOutput(FieldsBuiltOnce, serializers.ModelSerializer):
     session_id = serializers.UUIDField(read_only=True)
+    researched_options = ResearchOptionsOutput(read_only=True)
 
     class Meta:
         model = TechResearch
@@ -109,7 +118,7 @@ class ResearchInput(serializers.Serializer):
     technology_category = TextField(max_length=100)
     gap_description = TextField(max_length=20_000)
     researched_options = serializers.ListField(
-        child=JSONObjectField(), min_length=1, max_length=20,
+        child=ResearchOptionField(), min_length=1, max_length=20,
         help_text='Option objects, each with a unique "name".',
     )
 
@@ -132,21 +141,12 @@ class DecisionsInput(serializers.Serializer):
 
 class ConversationOutput(FieldsBuiltOnce, serializers.ModelSerializer):
     research_id = serializers.UUIDField(read_only=True, allow_null=True)
+    metadata = JSONObjectOutput(read_only=True)
 
     class Meta:
         model = TechConversation
         fields = ["id", "research_id", "role", "message", "message_type", "metadata", "timestamp"]
         read_only_fields = fields
-
-
-class ConversationPageInput(serializers.Serializer):
-    cursor = TextField(required=False, max_length=500)
-    page_size = serializers.IntegerField(required=False, min_value=1, max_value=200, default=50)
-
-
-class ConversationPageOutput(FieldsBuiltOnce, serializers.Serializer):
-    next = serializers.URLField(allow_null=True)
-    results = ConversationOutput(many=True)
 
 
 class ConversationInput(serializers.Serializer):
@@ -162,6 +162,7 @@ class ConversationInput(serializers.Serializer):
 
 class TRDOutput(FieldsBuiltOnce, serializers.ModelSerializer):
     session_id = serializers.UUIDField(read_only=True)
+    validation_report = JSONObjectOutput(read_only=True)
 
     class Meta:
         model = GeneratedTRDDocument
@@ -242,9 +243,8 @@ class DesignDecisionOutput(FieldsBuiltOnce, serializers.ModelSerializer):
 
 
 class DesignJobOutput(FieldsBuiltOnce, serializers.ModelSerializer):
-    # A plain string, not an enum: the Design Agent owns these values (and a second
-    # enum named "status" would collide with the session's in the schema).
-    status = serializers.CharField(read_only=True, help_text=f"One of {', '.join(DesignJobStatus.values)} today.")
+    # The Design Agent owns these values: a new one there is a new member of this enum here.
+    status = serializers.ChoiceField(choices=DesignJobStatus.choices, read_only=True)
 
     class Meta:
         model = DesignJob

@@ -5,7 +5,13 @@ then another user's session behaves exactly like a missing one (SessionNotFound
 or an empty list). Import from here; docs/DOMAIN.md lists them all.
 """
 
-from sessions_app.selectors.conversations import ConversationPage, conversation_page, decode_cursor, encode_cursor
+from sessions_app.selectors.conversations import (
+    ConversationPage,
+    conversation_list,
+    conversation_page,
+    decode_cursor,
+    encode_cursor,
+)
 from sessions_app.selectors.counts import (
     StatusStats,
     session_counts_by_design_job_status,
@@ -31,6 +37,7 @@ __all__ = [
     "LatestError",
     "SessionStatusSummary",
     "StatusStats",
+    "conversation_list",
     "conversation_page",
     "decode_cursor",
     "design_job_detail",
