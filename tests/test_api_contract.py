@@ -262,3 +262,72 @@ def test_the_conversation_list_document_is_json_with_the_same_keys_as_research(f
     research = agent.client.get(f"/api/sessions/{session.id}/research/").json()
     assert set(conversations) == set(research) == {"next", "previous", "results"}
     json.dumps(conversations)
+
+
+# --- body types: a field takes its documented JSON type only ----------------------------------
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"role": "agent", "message": 7}, "message"),
+    ({"role": "agent", "message": "hi", "research_id": 12}, "research_id"),
+    ({"role": "agent", "message": "hi", "research_id": "urn:uuid:" + str(uuid.uuid4())}, "research_id"),
+])
+def test_a_conversation_field_of_the_wrong_json_type_is_400(world, body, field):
+    agent, session = world
+    error = assert_error(agent.client.post(f"/api/sessions/{session.id}/conversations/", body, format="json"),
+                         400, "invalid")
+    assert list(error["fields"]) == [field]
+    assert not TechConversation.objects.filter(session=session).exists()
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"node": "n", "error_type": "E", "message": "m", "retry_count": "3"}, "retry_count"),
+    ({"node": "n", "error_type": "E", "message": "m", "retry_count": True}, "retry_count"),
+])
+def test_an_error_log_field_of_the_wrong_json_type_is_400(world, body, field):
+    agent, session = world
+    error = assert_error(agent.client.post(f"/api/sessions/{session.id}/errors/", body, format="json"), 400, "invalid")
+    assert list(error["fields"]) == [field]
+
+
+@pytest.mark.parametrize("score, stored", [(91.5, "91.50"), ("92.50", "92.50"), (0.57, "0.57"), (100, "100.00")])
+def test_a_quality_score_is_a_json_number_or_the_decimal_string_outputs_carry(world, score, stored):
+    agent, session = world
+    response = agent.client.post(f"/api/sessions/{session.id}/trd-versions/",
+                                 {"trd_content": "# TRD", "quality_score": score}, format="json")
+    assert (response.status_code, response.json()["quality_score"]) == (201, stored)
+
+
+@pytest.mark.parametrize("score", [True, "1e2", "100.01", 100.5, "abc", [1]])
+def test_a_quality_score_outside_its_documented_forms_is_400(world, score):
+    agent, session = world
+    response = agent.client.post(f"/api/sessions/{session.id}/trd-versions/",
+                                 {"trd_content": "# TRD", "quality_score": score}, format="json")
+    assert list(assert_error(response, 400, "invalid")["fields"]) == ["quality_score"]
+
+
+def test_recovered_must_be_a_json_boolean(world):
+    agent, session = world
+    error = AgentErrorLogFactory(session=session, recovered=False)
+    response = agent.client.post(f"/api/sessions/{session.id}/errors/recovered/",
+                                 {"error_ids": [str(error.id)], "recovered": "false"}, format="json")
+    assert list(assert_error(response, 400, "invalid")["fields"]) == ["recovered"]
+    assert not AgentErrorLog.objects.get(pk=error.pk).recovered
+
+
+# --- the Markdown TRD as its own operation ------------------------------------------------------
+
+
+def test_the_markdown_trd_operation_answers_markdown_whatever_the_accept_header(world):
+    agent, session = world
+    GeneratedTRDDocumentFactory(session=session, version=1, trd_content="# Hello TRD")
+    for accept in ("application/json", "text/markdown", "*/*"):
+        response = agent.client.get(f"/api/tech-spec/sessions/{session.id}/trd/markdown", HTTP_ACCEPT=accept)
+        assert response.status_code == 200 and response["Content-Type"].startswith("text/markdown"), accept
+        assert "# Hello TRD" in response.content.decode()
+
+
+def test_the_markdown_trd_operation_answers_errors_in_the_json_envelope(world):
+    agent, session = world
+    response = agent.client.get(f"/api/tech-spec/sessions/{session.id}/trd/markdown")
+    assert_error(response, 404, "trd_not_found")

@@ -85,8 +85,9 @@ class QueryStringFilterBackend(DjangoFilterBackend):
     Building and validating the FilterSet's form is a large share of an unfiltered session
     list's CPU, and with no filter parameter every filter is a no-op anyway. A parameter that
     starts with a filter's name (range filters add _min/_max) still goes through the FilterSet,
-    so an invalid value is a 400 as before. A filter given with no value is a 400 too: django-filter
-    would read it as "no filter", which is not what `?status=` asks for.
+    so an invalid value is a 400 as before. A filter given with no value is a 400 too (django-filter
+    would read it as "no filter", which is not what `?status=` asks for), except a text filter,
+    where "" is a string like any other.
     """
 
     def filter_queryset(self, request, queryset, view):
@@ -97,7 +98,9 @@ class QueryStringFilterBackend(DjangoFilterBackend):
                  if any(key.startswith(name) for name in filterset_class.base_filters)]
         if not named:
             return queryset
-        empty = [key for key in named if key in filterset_class.base_filters and request.query_params[key] == ""]
+        empty = [key for key in named if request.query_params[key] == ""
+                 and not isinstance(filterset_class.base_filters.get(key, django_filters.CharFilter()),
+                                    django_filters.CharFilter)]
         if empty:
             raise ValidationError({key: ["Give a value, or leave the parameter out."] for key in empty})
         return super().filter_queryset(request, queryset, view)

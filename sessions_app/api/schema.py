@@ -96,6 +96,22 @@ class ApiAutoSchema(AutoSchema):
             responses.setdefault(str(status), response)
         return responses
 
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        # A required text input refuses "" and whitespace alone (DRF trims it): say so.
+        if (direction == "request" and isinstance(field, serializers.CharField)
+                and not isinstance(field, serializers.ChoiceField | serializers.UUIDField)
+                and not field.allow_blank and schema.get("type") == "string"):
+            schema.setdefault("minLength", 1)
+            schema.setdefault("pattern", r"\S")
+        return schema
+
+    def _map_basic_serializer(self, serializer, direction):
+        schema = super()._map_basic_serializer(serializer, direction)
+        if getattr(serializer, "min_properties", None):
+            schema["minProperties"] = serializer.min_properties
+        return schema
+
     def _resolve_path_parameters(self, variables):
         # Every id in this API's paths is a UUID, accepted in canonical form only (techspec_project.uuids).
         parameters = super()._resolve_path_parameters(variables)

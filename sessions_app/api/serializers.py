@@ -7,10 +7,14 @@ from rest_framework import serializers
 
 from design_bridge.models import DesignDecision, DesignJob, DesignJobStatus, DesignOutput
 from sessions_app.api.fields import (
+    CanonicalUUIDField,
     JSONObjectField,
     JSONObjectOutput,
     ResearchOptionField,
     ResearchOptionsOutput,
+    ScoreField,
+    StrictBooleanField,
+    StrictIntegerField,
     TextField,
 )
 from sessions_app.api.output_fields import FieldsBuiltOnce
@@ -51,7 +55,7 @@ class SessionDetailOutput(SessionOutput):
 
 
 class StartTechSpecInput(serializers.Serializer):
-    design_job_id = serializers.UUIDField()
+    design_job_id = CanonicalUUIDField()
 
 
 class StartTechSpecOutput(FieldsBuiltOnce, serializers.Serializer):
@@ -89,7 +93,9 @@ class StatusSummaryOutput(FieldsBuiltOnce, serializers.ModelSerializer):
 class TransitionInput(serializers.Serializer):
     status = serializers.ChoiceField(choices=SessionStatus.choices, required=False)
     current_stage = serializers.ChoiceField(choices=SessionStage.choices, required=False)
-    progress_percentage = serializers.IntegerField(min_value=0, max_value=100, required=False)
+    progress_percentage = StrictIntegerField(min_value=0, max_value=100, required=False)
+
+    min_properties = 1  # documented in the schema (ApiAutoSchema); validate() says it to the caller
 
     def validate(self, attrs):
         if not attrs:
@@ -124,10 +130,10 @@ class ResearchInput(serializers.Serializer):
 
 
 class DecisionInput(serializers.Serializer):
-    research_id = serializers.UUIDField()
+    research_id = CanonicalUUIDField()
     selected_technology = TextField(max_length=200)
     reasoning = TextField(max_length=20_000, allow_blank=True, default="")
-    custom = serializers.BooleanField(
+    custom = StrictBooleanField(
         default=False, help_text="True when the technology is not one of the researched options."
     )
 
@@ -153,7 +159,7 @@ class ConversationInput(serializers.Serializer):
     role = serializers.ChoiceField(choices=MessageRole.choices)
     message = TextField(max_length=50_000)
     message_type = serializers.ChoiceField(choices=MessageType.choices, default=MessageType.TEXT)
-    research_id = serializers.UUIDField(required=False, allow_null=True)
+    research_id = CanonicalUUIDField(required=False, allow_null=True)
     metadata = JSONObjectField(required=False, default=dict)
 
 
@@ -186,9 +192,7 @@ class TRDInput(serializers.Serializer):
     database_schema = TextField(max_length=LONG_TEXT, allow_blank=True, default="")
     architecture_diagram = TextField(max_length=LONG_TEXT, allow_blank=True, default="")
     tech_stack_document = TextField(max_length=LONG_TEXT, allow_blank=True, default="")
-    quality_score = serializers.DecimalField(
-        max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False, allow_null=True
-    )
+    quality_score = ScoreField(required=False, allow_null=True)
     validation_report = JSONObjectField(required=False, default=dict)
 
 
@@ -212,13 +216,13 @@ class ErrorLogInput(serializers.Serializer):
     error_type = TextField(max_length=100)
     message = TextField(max_length=20_000)
     stack_trace = TextField(max_length=LONG_TEXT, allow_blank=True, default="")
-    retry_count = serializers.IntegerField(min_value=0, max_value=1_000_000, default=0)
+    retry_count = StrictIntegerField(min_value=0, max_value=1_000_000, default=0)
     recovery_strategy = TextField(max_length=100, allow_blank=True, default="")
 
 
 class ErrorsRecoveredInput(serializers.Serializer):
-    error_ids = serializers.ListField(child=serializers.UUIDField(), min_length=1, max_length=500)
-    recovered = serializers.BooleanField(default=True)
+    error_ids = serializers.ListField(child=CanonicalUUIDField(), min_length=1, max_length=500)
+    recovered = StrictBooleanField(default=True)
 
 
 class CountOutput(FieldsBuiltOnce, serializers.Serializer):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -81,7 +82,7 @@ class TRDView(SessionScopedMixin, APIView):
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, MarkdownRenderer]
 
     @extend_schema(
-        parameters=[OpenApiParameter("version", OpenApiTypes.INT, required=False)],
+        parameters=[OpenApiParameter("version", {"type": "integer", "minimum": 1}, required=False)],
         responses={(200, "application/json"): s.TRDOutput, (200, "text/markdown"): OpenApiTypes.STR},
     )
     def get(self, request, session_pk):
@@ -101,3 +102,29 @@ class TRDView(SessionScopedMixin, APIView):
         if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
             raise InvalidInput("version must be a positive whole number.", details={"version": raw[:20]})
         return int(raw)
+
+
+class MarkdownOnly(DefaultContentNegotiation):
+    """Markdown whatever the Accept header says (a client's default "application/json" would be a 406)."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class TRDMarkdownView(TRDView):
+    """The latest TRD (or `?version=N`) as a Markdown download: what `/trd?format=md` answers.
+
+    Its own operation, because a generated client reads one content type per response:
+    this one is text/markdown only (errors stay JSON).
+    """
+
+    renderer_classes = [MarkdownRenderer]
+    content_negotiation_class = MarkdownOnly
+
+    @extend_schema(
+        parameters=[OpenApiParameter("version", {"type": "integer", "minimum": 1}, required=False)],
+        responses={(200, "text/markdown"): OpenApiTypes.STR},
+    )
+    def get(self, request, session_pk):
+        return super().get(request, session_pk)
+
