@@ -1,7 +1,8 @@
 """gunicorn settings for `make serve` and production: `gunicorn -c techspec_project/gunicorn.conf.py`.
 
 Read from the environment, like the Django settings (listed in the README):
-HOST, PORT, WEB_CONCURRENCY, GUNICORN_THREADS, GUNICORN_TIMEOUT.
+HOST, PORT, WEB_CONCURRENCY, GUNICORN_THREADS, GUNICORN_TIMEOUT, GUNICORN_LIMIT_REQUEST_LINE,
+GUNICORN_LIMIT_REQUEST_FIELDS, GUNICORN_LIMIT_REQUEST_FIELD_SIZE.
 """
 
 import os
@@ -26,6 +27,16 @@ worker_class = "gthread"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 graceful_timeout = 30
 keepalive = 5
+
+# The request head, checked by gunicorn before Django sees the request, which answers a plain
+# HTML 414 (request line) or 431 (header count or size) itself (docs/DEPLOYMENT.md). The API's
+# longest URL (ids, filters, a cursor) is well under 1 KiB and its largest header a bearer token
+# or the admin's cookies, so these leave room; the whole head (4 KiB + 50 x 8 KiB, about 0.4 MiB)
+# stays below API_MAX_BODY_BYTES (1 MiB by default), which Django's middleware enforces on the
+# body (413). Django reads no more than CONTENT_LENGTH; a chunked body is a 411.
+limit_request_line = int(os.environ.get("GUNICORN_LIMIT_REQUEST_LINE", 4094))
+limit_request_fields = int(os.environ.get("GUNICORN_LIMIT_REQUEST_FIELDS", 50))
+limit_request_field_size = int(os.environ.get("GUNICORN_LIMIT_REQUEST_FIELD_SIZE", 8190))
 
 # Requests are logged by techspec_project.request_log as JSON; gunicorn's own access
 # log would be a second, differently shaped line per request.
