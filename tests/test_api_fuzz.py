@@ -52,9 +52,15 @@ expected-statuses = [400, 401, 403, 404, 405, 406, 409, 411, 413, 415, 422, 428,
 "query.created_before" = "2100-01-01T00:00:00Z"
 {seeded_ids}
 [[operations]]
-# A batch may decide each research item once (400 invalid_value otherwise); JSON Schema cannot
-# say "research_id unique across the items", so schema-valid data can break that rule here only.
+# Two rules JSON Schema cannot state ("unique across the items" of one property): a batch decides
+# each research item once, and a research item's options have unique names (400 invalid_value
+# otherwise). Schema-valid data can break them on these two operations only.
 include-path = "/api/tech-spec/sessions/{session_pk}/decisions"
+checks.positive_data_acceptance.expected-statuses = ["2xx", 400, 401, 403, 404, 409, 429]
+
+[[operations]]
+include-path = "/api/sessions/{session_pk}/research/"
+include-method = "POST"
 checks.positive_data_acceptance.expected-statuses = ["2xx", 400, 401, 403, 404, 409, 429]
 {seeded_item_ids}"""
 

@@ -143,3 +143,10 @@ def test_the_markdown_trd_is_described_as_text_markdown(schema):
     assert list(markdown["responses"]["200"]["content"]) == ["text/markdown"]
     trd = schema["paths"]["/api/tech-spec/sessions/{session_pk}/trd"]["get"]
     assert {"application/json", "text/markdown"} <= set(trd["responses"]["200"]["content"])
+
+
+def test_a_transition_patch_documents_a_required_body_naming_at_least_one_field(schema):
+    patch = schema["paths"]["/api/sessions/{id}/"]["patch"]["requestBody"]
+    assert patch["required"] is True
+    ref = patch["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    assert schema["components"]["schemas"][ref]["minProperties"] == 1

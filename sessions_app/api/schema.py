@@ -112,6 +112,13 @@ class ApiAutoSchema(AutoSchema):
             schema["minProperties"] = serializer.min_properties
         return schema
 
+    def _get_request_body(self, direction="request"):
+        body = super()._get_request_body(direction)
+        # drf-spectacular makes a PATCH body optional; a body that must name at least one field is not.
+        if body and getattr(self.get_request_serializer(), "min_properties", None):
+            body["required"] = True
+        return body
+
     def _resolve_path_parameters(self, variables):
         # Every id in this API's paths is a UUID, accepted in canonical form only (techspec_project.uuids).
         parameters = super()._resolve_path_parameters(variables)
