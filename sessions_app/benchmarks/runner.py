@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 import platform
 import statistics
 import time
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from types import SimpleNamespace
+from typing import TypeVar
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -35,6 +39,9 @@ TABLES = {
 }
 
 
+T = TypeVar("T")
+
+
 class NothingToMeasure(Exception):
     """The database has no sessions to sample; seed it first."""
 
@@ -55,6 +62,7 @@ class Result:
     seq_scans: list[str] = field(default_factory=list)
     expects_index: bool = True
     error: str | None = None
+    samples: int = 0  # timed calls behind the percentiles
 
     @property
     def within_threshold(self) -> bool:
@@ -73,12 +81,29 @@ class Result:
                 "ok": self.ok}
 
 
+def _rank(q: float, n: int) -> int:
+    """The 0-based index of the nearest-rank q-percentile among n ordered samples."""
+    return max(0, min(n - 1, math.ceil(q * n) - 1))
+
+
 def percentile(samples: list[float], q: float) -> float:
     """The nearest-rank percentile (q from 0 to 1) of `samples`; 0.0 when there are none."""
     if not samples:
         return 0.0
-    ordered = sorted(samples)
-    return ordered[max(0, min(len(ordered) - 1, math.ceil(q * len(ordered)) - 1))]
+    return sorted(samples)[_rank(q, len(samples))]
+
+
+def is_the_maximum(q: float, n: int) -> bool:
+    """Whether the q-percentile of n samples is simply the largest one (p95 below 20, p99 below 100)."""
+    return n > 0 and _rank(q, n) == n - 1
+
+
+def samples_needed(q: float) -> int:
+    """The fewest samples whose q-percentile is not the maximum."""
+    n = 1
+    while is_the_maximum(q, n):
+        n += 1
+    return n
 
 
 def machine() -> dict:
@@ -194,6 +219,7 @@ def measure(pattern: Pattern, ctx, *, reps: int, warmup: int, seq_scan_min_rows:
         name=pattern.name, kind=pattern.kind, threshold_ms=pattern.threshold_ms,
         p50_ms=percentile(samples, 0.50), p95_ms=percentile(samples, 0.95), p99_ms=percentile(samples, 0.99),
         max_ms=max(samples), queries=len(statements), rows=rows_of(value), expects_index=pattern.expects_index,
+        samples=len(samples),
     )
     if pattern.compares_raw:
         raw = _raw_runner(statements)
@@ -208,44 +234,85 @@ def measure(pattern: Pattern, ctx, *, reps: int, warmup: int, seq_scan_min_rows:
     return result
 
 
-def run_all(*, reps: int, warmup: int, only: list[str] | None = None, thresholds: dict[str, float] | None = None,
-            seq_scan_min_rows: int = SEQ_SCAN_MIN_ROWS, progress=None) -> dict:
-    """Measure every pattern inside one transaction that is rolled back: nothing stays written."""
+@contextmanager
+def benchmark_session() -> Iterator[SimpleNamespace]:
+    """The patterns' context, inside one transaction that is rolled back: nothing stays written.
+
+    The request log is quiet meanwhile (one line per measured request would bury the
+    report); server errors still show, as does every pattern's own error.
+    """
     from sessions_app.api.throttling import APIRateThrottle
 
-    thresholds = thresholds or {}
-    report = {"machine": machine(), "scale": scale(), "reps": reps, "warmup": warmup, "results": [],
-              "skipped": {}}
     # The throttle stays in the request path (its counting statement is part of the cost) but never trips.
     saved = APIRateThrottle.THROTTLE_RATES
     APIRateThrottle.THROTTLE_RATES = {"user": "1000000/s", "api": "1000000/s"}
+    # django-axes narrates the admin client's login (four INFO lines) like a user's.
+    quiet = {"techspec.request": logging.ERROR, "axes": logging.WARNING}
+    saved_levels = {name: logging.getLogger(name).level for name in quiet}
+    for name, level in quiet.items():
+        logging.getLogger(name).setLevel(max(level, logging.getLogger(name).getEffectiveLevel()))
     try:
         # DEBUG off as in production: Django's debug cursor would add its own logging to every query.
         with override_settings(DEBUG=False), transaction.atomic():
-            ctx = _context()
-            for pattern in PATTERNS:
-                if only and pattern.name not in only:
-                    continue
-                if pattern.kind == "admin" and not ctx.admin_urls:
-                    report["skipped"][pattern.name] = "the admin for sessions is not registered"
-                    continue
-                if pattern.name in thresholds:
-                    pattern = Pattern(**{**pattern.__dict__, "threshold_ms": thresholds[pattern.name]})
-                try:
-                    # A savepoint rolled back after each pattern: what one writes (fk_checked_insert
-                    # adds errors to the measured session) never changes what the next one reads.
-                    with transaction.atomic():
-                        result = measure(pattern, ctx, reps=reps, warmup=warmup,
-                                         seq_scan_min_rows=seq_scan_min_rows)
-                        transaction.set_rollback(True)
-                except Exception as exc:  # one broken pattern must not hide the others
-                    result = Result(pattern.name, pattern.kind, pattern.threshold_ms, 0, 0, 0, 0, 0, 0,
-                                    error=f"{type(exc).__name__}: {exc}")
-                report["results"].append(result)
-                if progress:
-                    progress(result)
+            yield _context()
             transaction.set_rollback(True)
     finally:
+        for name, level in saved_levels.items():
+            logging.getLogger(name).setLevel(level)
         APIRateThrottle.THROTTLE_RATES = saved
+
+
+def run_pattern(pattern: Pattern, ctx, work: Callable[[Pattern, SimpleNamespace], T]) -> T:
+    """`work(pattern, ctx)` in a savepoint that is rolled back afterwards.
+
+    What one pattern writes (fk_checked_insert adds errors to the measured session)
+    never changes what the next one reads.
+    """
+    with transaction.atomic():
+        outcome = work(pattern, ctx)
+        transaction.set_rollback(True)
+    return outcome
+
+
+def selected(patterns: list[Pattern], ctx, only: list[str] | None, skipped: dict[str, str]) -> Iterator[Pattern]:
+    """The patterns to run; those that cannot run here are noted in `skipped`, with why."""
+    for pattern in patterns:
+        if only and pattern.name not in only:
+            continue
+        if pattern.kind == "admin" and not ctx.admin_urls:
+            skipped[pattern.name] = "the admin for sessions is not registered"
+            continue
+        yield pattern
+
+
+def run_all(*, reps: int, warmup: int, only: list[str] | None = None, thresholds: dict[str, float] | None = None,
+            seq_scan_min_rows: int = SEQ_SCAN_MIN_ROWS, progress=None) -> dict:
+    """Measure every pattern inside one transaction that is rolled back: nothing stays written."""
+    thresholds = thresholds or {}
+    report = {"machine": machine(), "scale": scale(), "reps": reps, "warmup": warmup, "results": [],
+              "skipped": {}}
+
+    def work(pattern: Pattern, ctx) -> Result:
+        return measure(pattern, ctx, reps=reps, warmup=warmup, seq_scan_min_rows=seq_scan_min_rows)
+
+    with benchmark_session() as ctx:
+        chosen = list(selected(PATTERNS, ctx, only, report["skipped"]))
+        for pattern in chosen:
+            if pattern.name in thresholds:
+                pattern = Pattern(**{**pattern.__dict__, "threshold_ms": thresholds[pattern.name]})
+            try:
+                result = run_pattern(pattern, ctx, work)
+            except Exception as exc:  # one broken pattern must not hide the others
+                result = Result(pattern.name, pattern.kind, pattern.threshold_ms, 0, 0, 0, 0, 0, 0,
+                                error=f"{type(exc).__name__}: {exc}")
+            report["results"].append(result)
+            if progress:
+                progress(result, len(report["results"]), len(chosen))
     report["ok"] = all(r.ok for r in report["results"])
+    report["percentiles_at_max"] = percentiles_at_max(reps)
     return report
+
+
+def percentiles_at_max(reps: int) -> dict[str, int]:
+    """The reported percentiles that `reps` samples cannot tell from the maximum, with the reps each needs."""
+    return {name: samples_needed(q) for name, q in (("p95", 0.95), ("p99", 0.99)) if is_the_maximum(q, reps)}
