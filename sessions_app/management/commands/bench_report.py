@@ -96,4 +96,7 @@ def render_section(n: int, report: dict, seed: dict | None, reps: int, *, reseed
         )
     for name, why in report.get("skipped", {}).items():
         lines.append(f"| {name} | skipped: {why} | | | | | | | | | |")
+    for name, needed in report.get("percentiles_at_max", {}).items():
+        lines += ["", f"{name} is the slowest call here: {reps} repetitions are too few for a nearest-rank {name} "
+                      f"(it takes {needed})."]
     return "\n".join(lines) + "\n"
