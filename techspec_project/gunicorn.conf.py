@@ -1,10 +1,13 @@
 """gunicorn settings for `make serve` and production: `gunicorn -c techspec_project/gunicorn.conf.py`.
 
 Read from the environment, like the Django settings (listed in the README):
-HOST, PORT, WEB_CONCURRENCY, GUNICORN_THREADS, GUNICORN_TIMEOUT.
+HOST, PORT, WEB_CONCURRENCY, GUNICORN_THREADS, GUNICORN_TIMEOUT, GUNICORN_ACCESS_LOG,
+LOG_LEVEL, LOG_FORMAT.
 """
 
 import os
+import sys
+from pathlib import Path
 
 _cores = os.cpu_count() or 1
 
@@ -28,8 +31,23 @@ graceful_timeout = 30
 keepalive = 5
 
 # Requests are logged by techspec_project.request_log as JSON; gunicorn's own access
-# log would be a second, differently shaped line per request.
+# log would be a second line per request, so it is off unless GUNICORN_ACCESS_LOG=true
+# (it also logs what never reaches Django: a worker timeout's 502, a malformed request).
 accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+
+# gunicorn's own lines (worker boots, timeouts, signals, and the access log if on) as the same
+# JSON objects as the request log, so a log pipeline reads one format. gunicorn serves
+# production, so JSON unless LOG_FORMAT=text asks for gunicorn's plain lines.
+if os.environ.get("LOG_FORMAT", "json").lower() != "text":
+    _root = str(Path(__file__).resolve().parent.parent)
+    if _root not in sys.path:  # gunicorn's bin directory is on it, not the project's
+        sys.path.insert(0, _root)
+    from techspec_project.request_log import gunicorn_logconfig
+
+    logconfig_dict = gunicorn_logconfig(
+        level=loglevel.upper(),
+        access_log=os.environ.get("GUNICORN_ACCESS_LOG", "false").lower() in ("1", "true", "yes", "on"),
+    )
 
