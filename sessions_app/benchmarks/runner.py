@@ -9,6 +9,7 @@ import platform
 import statistics
 import time
 import uuid
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -253,7 +254,10 @@ def benchmark_session() -> Iterator[SimpleNamespace]:
         logging.getLogger(name).setLevel(max(level, logging.getLogger(name).getEffectiveLevel()))
     try:
         # DEBUG off as in production: Django's debug cursor would add its own logging to every query.
-        with override_settings(DEBUG=False), transaction.atomic():
+        with override_settings(DEBUG=False), transaction.atomic(), warnings.catch_warnings():
+            # whitenoise warns that STATIC_ROOT is missing, which only `collectstatic` creates and
+            # no pattern reads.
+            warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
             yield _context()
             transaction.set_rollback(True)
     finally:
