@@ -82,7 +82,13 @@ def load_fixed_data_set() -> None:
         tables = [row[0] for row in cursor.fetchall()]
         # TRUNCATE refuses while deferred FK checks of the enclosing transaction are pending.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
+        # A connection some earlier test left in a transaction would make TRUNCATE wait for
+        # ever; fail with PostgreSQL's "lock timeout" instead.
+        cursor.execute("SET lock_timeout = '20s'")
+        try:
+            cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
+        finally:
+            cursor.execute("RESET lock_timeout")
     run_seed(GATE_SEED, verify=False, clear=False, workers=1, progress_stream=io.StringIO(), show_progress=False)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
