@@ -8,7 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from sessions_app.benchmarks.runner import is_the_maximum, percentile, samples_needed
+from sessions_app.benchmarks.percentiles import is_the_maximum, percentile, samples_needed
 from sessions_app.management.commands.bench_queries import Command
 from tests.factories import TechResearchFactory
 

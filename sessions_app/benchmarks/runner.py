@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import math
 import os
 import platform
 import statistics
@@ -23,6 +22,7 @@ from django.urls import NoReverseMatch, reverse
 
 from sessions_app.benchmarks.explain import SEQ_SCAN_MIN_ROWS, seq_scans
 from sessions_app.benchmarks.patterns import PATTERNS, Pattern, rows_of
+from sessions_app.benchmarks.percentiles import percentile, percentiles_at_max
 from sessions_app.models import (
     AgentErrorLog,
     GeneratedTRDDocument,
@@ -80,31 +80,6 @@ class Result:
     def as_dict(self) -> dict:
         return {**asdict(self), "within_threshold": self.within_threshold, "explain_ok": self.explain_ok,
                 "ok": self.ok}
-
-
-def _rank(q: float, n: int) -> int:
-    """The 0-based index of the nearest-rank q-percentile among n ordered samples."""
-    return max(0, min(n - 1, math.ceil(q * n) - 1))
-
-
-def percentile(samples: list[float], q: float) -> float:
-    """The nearest-rank percentile (q from 0 to 1) of `samples`; 0.0 when there are none."""
-    if not samples:
-        return 0.0
-    return sorted(samples)[_rank(q, len(samples))]
-
-
-def is_the_maximum(q: float, n: int) -> bool:
-    """Whether the q-percentile of n samples is simply the largest one (p95 below 20, p99 below 100)."""
-    return n > 0 and _rank(q, n) == n - 1
-
-
-def samples_needed(q: float) -> int:
-    """The fewest samples whose q-percentile is not the maximum."""
-    n = 1
-    while is_the_maximum(q, n):
-        n += 1
-    return n
 
 
 def machine() -> dict:
@@ -315,8 +290,3 @@ def run_all(*, reps: int, warmup: int, only: list[str] | None = None, thresholds
     report["ok"] = all(r.ok for r in report["results"])
     report["percentiles_at_max"] = percentiles_at_max(reps)
     return report
-
-
-def percentiles_at_max(reps: int) -> dict[str, int]:
-    """The reported percentiles that `reps` samples cannot tell from the maximum, with the reps each needs."""
-    return {name: samples_needed(q) for name, q in (("p95", 0.95), ("p99", 0.99)) if is_the_maximum(q, reps)}

@@ -38,7 +38,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from sessions_app.benchmarks.databases import ScaleDatabase
 from sessions_app.benchmarks.markdown import PERFORMANCE_HEADER, update_block
-from sessions_app.benchmarks.runner import percentile
+from sessions_app.benchmarks.percentiles import percentile
 
 ROOT = Path(settings.BASE_DIR)
 SCRIPT = Path(__file__).with_name("load_mix.lua")
