@@ -93,3 +93,16 @@ def test_the_sample_counts_follow_the_nearest_rank_rule():
     samples = list(range(1, 101))
     assert percentile(samples, 0.99) == 99 != max(samples)
     assert percentile(samples[:99], 0.99) == 99 == max(samples[:99])
+
+
+def test_the_performance_page_notes_a_percentile_that_is_the_maximum():
+    from sessions_app.management.commands.bench_report import render_section
+
+    report = {"date": "2026-12-01T00:00:00+00:00", "scale": {"tech_spec_sessions": 10}, "results": [],
+              "machine": {"cores": 2, "memory_gib": 4, "postgresql": "18", "python": "3.11"},
+              "percentiles_at_max": {"p99": 100}}
+
+    section = render_section(10, report, None, 50)
+
+    assert section.endswith("\np99 is the slowest call here: 50 repetitions are too few for a nearest-rank p99 "
+                            "(it takes 100).\n")
