@@ -40,6 +40,7 @@ from pathlib import Path
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from psycopg import sql
 
 from sessions_app.benchmarks.explain import plan_of, seq_scanned, shape
 from sessions_app.benchmarks.patterns import Pattern
@@ -98,16 +99,16 @@ def load_fixed_data_set() -> None:
     """
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT quote_ident(schemaname) || '.' || quote_ident(tablename) FROM pg_tables"
-            " WHERE schemaname IN ('public', 'shared') AND NOT tablename = ANY(%s) ORDER BY 1", [list(_KEPT)])
-        tables = [row[0] for row in cursor.fetchall()]
+            "SELECT schemaname, tablename FROM pg_tables"
+            " WHERE schemaname IN ('public', 'shared') AND NOT tablename = ANY(%s) ORDER BY 1, 2", [list(_KEPT)])
+        tables = sql.SQL(", ").join(sql.Identifier(schema, table) for schema, table in cursor.fetchall())
         # TRUNCATE refuses while deferred FK checks of the enclosing transaction are pending.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         # A connection some earlier test left in a transaction would make TRUNCATE wait for
         # ever; fail with PostgreSQL's "lock timeout" instead.
         cursor.execute("SET lock_timeout = '20s'")
         try:
-            cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
+            cursor.execute(sql.SQL("TRUNCATE {} CASCADE").format(tables))
         finally:
             cursor.execute("RESET lock_timeout")
     run_seed(GATE_SEED, verify=False, clear=False, workers=1, progress_stream=io.StringIO(), show_progress=False)
@@ -135,12 +136,12 @@ def _observe_one(pattern: Pattern, ctx) -> Observation:
     with connection.cursor() as cursor:
         cursor.execute("SET enable_seqscan = off")
         try:
-            for sql in statements:
-                verb = sql.lstrip().split(None, 1)[0].upper() if sql.strip() else ""
+            for statement in statements:
+                verb = statement.lstrip().split(None, 1)[0].upper() if statement.strip() else ""
                 if verb not in _PLANNED:
                     plans.append([verb])
                     continue
-                plan = plan_of(cursor, sql)
+                plan = plan_of(cursor, statement)
                 plans.append(shape(plan))
                 large += [table for table in seq_scanned(plan) if table in LARGE_TABLES and table not in large]
         finally:
@@ -211,8 +212,8 @@ def _plan_lines(plans: list[list[str]]) -> list[str]:
     return [line for n, plan in enumerate(plans, 1) for line in (f"statement {n}:", *(f"  {x}" for x in plan))]
 
 
-def _abridged(sql: str, limit: int = 160) -> str:
-    flat = " ".join(sql.split())
+def _abridged(statement: str, limit: int = 160) -> str:
+    flat = " ".join(statement.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
