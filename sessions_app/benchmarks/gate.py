@@ -204,7 +204,7 @@ def _difference(name: str, expected: dict, observation: Observation, version: st
     if len(lines) == 1:
         return None
     lines.append("  statements now:")
-    lines += [f"    {n}. {_abridged(sql)}" for n, sql in enumerate(observation.statements, 1)]
+    lines += [f"    {n}. {_abridged(statement)}" for n, statement in enumerate(observation.statements, 1)]
     return "\n".join(lines)
 
 
