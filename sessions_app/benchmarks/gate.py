@@ -62,7 +62,8 @@ LARGE_TABLES = frozenset({
 })
 # Written only by migrations, so the same on every run; every other table is emptied first.
 _KEPT = ("django_migrations", "django_content_type", "auth_permission")
-# Statements with a plan; SAVEPOINT, RELEASE and the like are counted but have none.
+# Statements with a plan; SAVEPOINT, RELEASE and the like are counted but have none, as has
+# EXPLAIN itself (the admin's estimated count plans its query and runs nothing).
 _PLANNED = ("SELECT", "WITH", "INSERT", "UPDATE", "DELETE")
 
 
@@ -93,9 +94,10 @@ PLANNER_SETTINGS = {
 
 
 def load_fixed_data_set() -> None:
-    """Replace the sessions and design jobs with the gate's seeded rows and analyse the database.
+    """Empty every table tests write, seed the gate's rows, pin the planner's settings, ANALYZE.
 
-    Call it inside a transaction that is rolled back (a test's): it truncates tables.
+    Call it inside a transaction that is rolled back (a test's): it truncates tables, and
+    the settings last until that transaction ends.
     """
     with connection.cursor() as cursor:
         cursor.execute(
