@@ -1,8 +1,7 @@
 """gunicorn settings for `make serve` and production: `gunicorn -c techspec_project/gunicorn.conf.py`.
 
 Read from the environment, like the Django settings (listed in the README):
-HOST, PORT, WEB_CONCURRENCY, GUNICORN_THREADS, GUNICORN_TIMEOUT, GUNICORN_ACCESS_LOG,
-LOG_LEVEL, LOG_FORMAT.
+HOST, PORT, WEB_CONCURRENCY, GUNICORN_THREADS, GUNICORN_TIMEOUT.
 """
 
 import os
@@ -39,7 +38,8 @@ loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 
 # gunicorn's own lines (worker boots, timeouts, signals, and the access log if on) as the same
 # JSON objects as the request log, so a log pipeline reads one format. gunicorn serves
-# production, so JSON unless LOG_FORMAT=text asks for gunicorn's plain lines.
+# production, so JSON unless LOG_FORMAT=text asks for gunicorn's plain lines. (LOG_FORMAT,
+# LOG_LEVEL and GUNICORN_ACCESS_LOG are read here too, and listed in the README.)
 if os.environ.get("LOG_FORMAT", "json").lower() != "text":
     _root = str(Path(__file__).resolve().parent.parent)
     if _root not in sys.path:  # gunicorn's bin directory is on it, not the project's
