@@ -6,6 +6,8 @@ GUNICORN_LIMIT_REQUEST_FIELDS, GUNICORN_LIMIT_REQUEST_FIELD_SIZE.
 """
 
 import os
+import sys
+from pathlib import Path
 
 _cores = os.cpu_count() or 1
 
@@ -39,8 +41,24 @@ limit_request_fields = int(os.environ.get("GUNICORN_LIMIT_REQUEST_FIELDS", 50))
 limit_request_field_size = int(os.environ.get("GUNICORN_LIMIT_REQUEST_FIELD_SIZE", 8190))
 
 # Requests are logged by techspec_project.request_log as JSON; gunicorn's own access
-# log would be a second, differently shaped line per request.
+# log would be a second line per request, so it is off unless GUNICORN_ACCESS_LOG=true
+# (it also logs what never reaches Django: a worker timeout's 502, a malformed request).
 accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+
+# gunicorn's own lines (worker boots, timeouts, signals, and the access log if on) as the same
+# JSON objects as the request log, so a log pipeline reads one format. gunicorn serves
+# production, so JSON unless LOG_FORMAT=text asks for gunicorn's plain lines. (LOG_FORMAT,
+# LOG_LEVEL and GUNICORN_ACCESS_LOG are read here too, and listed in the README.)
+if os.environ.get("LOG_FORMAT", "json").lower() != "text":
+    _root = str(Path(__file__).resolve().parent.parent)
+    if _root not in sys.path:  # gunicorn's bin directory is on it, not the project's
+        sys.path.insert(0, _root)
+    from techspec_project.request_log import gunicorn_logconfig
+
+    logconfig_dict = gunicorn_logconfig(
+        level=loglevel.upper(),
+        access_log=os.environ.get("GUNICORN_ACCESS_LOG", "false").lower() in ("1", "true", "yes", "on"),
+    )
 
