@@ -242,6 +242,8 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# One date format on every admin page (YYYY-MM-DD HH:MM), also where Django renders dates itself.
+FORMAT_MODULE_PATH = ["techspec_project.formats"]
 
 # `manage.py loaddata demo` finds fixtures/demo.json.
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
