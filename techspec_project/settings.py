@@ -183,6 +183,10 @@ if DESIGN_BRIDGE_MODE not in ("bootstrap", "verify"):
 # PostgreSQL, created by `createcachetable`. (Throttle counts have their own table.)
 CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://techspec_cache")}
 
+# The database health page (admin, superusers) highlights running queries and
+# pg_stat_statements entries slower than this.
+DB_HEALTH_SLOW_QUERY_MS = env.int("DB_HEALTH_SLOW_QUERY_MS", default=1000)
+
 # --- API ---------------------------------------------------------------------
 API_USER_RATE = env.str("API_USER_RATE", default="100/min")
 API_GLOBAL_RATE = env.str("API_GLOBAL_RATE", default="1000/min")

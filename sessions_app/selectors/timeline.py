@@ -30,8 +30,8 @@ BRANCHES: dict[str, tuple[str, str, str, str, str, str]] = {
     "decision": ("tech_research", "decision_timestamp", "technology_category",
                  "left(selection_reasoning, %(chars)s)", "selected_technology",
                  "AND decision_timestamp IS NOT NULL"),
-    "trd": ("generated_trd_documents", "created_at", "'version ' || version", "coalesce('quality score ' || quality_score::text, 'not scored')",
-            "''", ""),
+    "trd": ("generated_trd_documents", "created_at", "'version ' || version",
+            "coalesce('quality score ' || quality_score::text, 'not scored')", "''", ""),
     "error": ("agent_error_logs", "created_at", "node || ' · ' || error_type", "left(message, %(chars)s)",
               "CASE WHEN recovered THEN 'recovered' ELSE 'open' END", ""),
 }
@@ -137,7 +137,7 @@ def session_timeline(*, session_id, kinds: tuple[str, ...] | list[str] = KINDS, 
     branches = [_state_branch(cursor, params) if kind == STATE_KIND else _branch(kind, cursor, params)
                 for kind in chosen]
     sql = (
-        "SELECT at, kind, id, title, body, label FROM (" + " UNION ALL ".join(branches) + ") timeline "
+        "SELECT at, kind, id, title, body, label FROM (" + " UNION ALL ".join(branches) + ") timeline "  # noqa: S608
         'ORDER BY at DESC, kind COLLATE "C" DESC, id DESC LIMIT %(limit)s'
     )
     with connection.cursor() as db:
