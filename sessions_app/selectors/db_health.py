@@ -27,8 +27,12 @@ def _rows(cursor) -> list[dict]:
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def _fetch(sql: str, params=None, *, using: str = "default") -> list[dict]:
+def _fetch(sql: str, params=None, *, using: str = "default", fresh: bool = False) -> list[dict]:
     with connections[using].cursor() as cursor:
+        if fresh:
+            # pg_stat_activity is read once per transaction; inside one (a test, ATOMIC_REQUESTS)
+            # it would show the backends as they were at its first read.
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
         cursor.execute(sql, params or [])
         return _rows(cursor)
 
@@ -167,6 +171,7 @@ def running_queries() -> list[dict]:
          ORDER BY query_start NULLS LAST
         """,
         [QUERY_CHARS],
+        fresh=True,
     )
 
 
@@ -180,6 +185,7 @@ def backend_get(*, pid: int) -> dict | None:
          WHERE pid = %s AND datname = current_database() AND pid <> pg_backend_pid()
         """,
         [QUERY_CHARS, pid],
+        fresh=True,
     )
     return rows[0] if rows else None
 
