@@ -32,7 +32,6 @@ from sessions_app.selectors.admin import (
 from techspec_project.admin_date_range import DateRangeFilter
 from techspec_project.admin_display import DisplayMediaMixin, badge, date_html, short_id
 
-TIMELINE_LENGTH = 50
 # A design job's statuses in the session palette's colours ("running" is a session in progress).
 DESIGN_JOB_COLOURS = {**STATUS_COLOURS, "running": STATUS_COLOURS["in_progress"]}
 OUTPUT_PREVIEW_CHARS = 2_000
