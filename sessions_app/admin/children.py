@@ -44,7 +44,11 @@ class TechResearchAdmin(ReadOnlyAdminMixin, SessionLinkMixin, ExactIdSearchMixin
 
     list_display = ("row_id", "technology_category", "selected_technology", "is_custom_selection", "decided",
                     "session_link", "created")
-    list_filter = ("is_custom_selection", ("created_at", DateRangeFilter), ("decision_timestamp", DateRangeFilter))
+    list_filter = (
+        "is_custom_selection",
+        ("created_at", DateRangeFilter),
+        ("decision_timestamp", DateRangeFilter.titled("decided")),
+    )
     sortable_by = ("row_id", "created")
 
     @admin.display(description="decided", ordering="decision_timestamp")
@@ -63,7 +67,7 @@ class TechConversationAdmin(ReadOnlyAdminMixin, SessionLinkMixin, ExactIdSearchM
 
     list_display = ("row_id", "sent", "role_badge", "message_type", "message_excerpt", "session_link")
     list_display_links = ("row_id",)
-    list_filter = ("role", "message_type", ("timestamp", DateRangeFilter))
+    list_filter = ("role", "message_type", ("timestamp", DateRangeFilter.titled("sent")))
     sortable_by = ("sent",)
     search_id_fields = ("pk", "session_id")
     search_help_text = "Search by an exact message id or session id (UUID)."
