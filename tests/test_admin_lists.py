@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.contrib import admin
@@ -120,6 +120,10 @@ def test_session_csv_export_follows_the_filter(admin_client):
     assert rows[0][:5] == ["id", "project_id", "design_job_id", "user_id", "status"]
     assert [row[0] for row in rows[1:]] == [str(failed.pk)]
     assert rows[1][4] == "failed"
+    failed.refresh_from_db()
+    written = rows[1][rows[0].index("created_at")]
+    assert written.endswith("Z") and datetime.fromisoformat(written) == failed.created_at  # ISO 8601, UTC
+    assert rows[1][rows[0].index("completed_at")] == ""
 
 
 def test_error_csv_export_follows_the_filter_and_defuses_formulas(admin_client):
