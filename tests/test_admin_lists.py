@@ -180,3 +180,13 @@ def test_csv_export_reads_in_a_bounded_number_of_queries(admin_client, monkeypat
 def test_csv_export_needs_a_staff_login(client):
     response = client.get(SESSIONS_CSV)
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_research_list_marks_only_custom_and_missing_decisions(admin_client):
+    from tests.factories import TechResearchFactory
+
+    TechResearchFactory(technology_category="cache")
+    TechResearchFactory(technology_category="database", decided=True)
+    html = admin_client.get(reverse("admin:sessions_app_techresearch_changelist")).content.decode()
+    assert "undecided" in html and "PostgreSQL" in html
+    assert "icon-no.svg" not in html  # no red "no" icon on every row

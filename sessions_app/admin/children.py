@@ -42,14 +42,23 @@ class SessionLinkMixin(DisplayMediaMixin):
 class TechResearchAdmin(ReadOnlyAdminMixin, SessionLinkMixin, ExactIdSearchMixin, BigTableAdmin):
     """Research items and their decisions (recorded by the agent through decision_record)."""
 
-    list_display = ("row_id", "technology_category", "selected_technology", "is_custom_selection", "decided",
-                    "session_link", "created")
+    list_display = ("row_id", "technology_category", "decision", "decided", "session_link", "created")
     list_filter = (
         "is_custom_selection",
         ("created_at", DateRangeFilter),
         ("decision_timestamp", DateRangeFilter.titled("decided")),
     )
     sortable_by = ("row_id", "created")
+
+    @admin.display(description="decision")
+    def decision(self, obj):
+        # A red "no" icon on every row read as an error; only a custom choice needs a mark.
+        if not obj.selected_technology:
+            return format_html('<span class="ts-muted">undecided</span>')
+        if obj.is_custom_selection:
+            return format_html('{} <span class="ts-badge" style="background-color:#b45309" '
+                               'title="outside the researched options">custom</span>', obj.selected_technology)
+        return obj.selected_technology
 
     @admin.display(description="decided", ordering="decision_timestamp")
     def decided(self, obj):
