@@ -173,6 +173,9 @@ def test_each_branch_of_the_timeline_query_can_use_an_index(story):
         cursor.execute(f"EXPLAIN {sql}")
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Seq Scan" not in plan
-    for index in ("conversation_session_time_idx", "error_session_created_idx", "research_session_category_idx",
-                  "trd_version_unique_per_session", "tech_spec_sessions_pkey"):
-        assert index in plan
+    # Which index the planner takes depends on the statistics of the moment (on a test database,
+    # the newest-first conversation_time_idx may win); every branch reads its table by one.
+    for table in ("tech_conversations", "agent_error_logs", "tech_research", "generated_trd_documents",
+                  "tech_spec_sessions"):
+        scans = [line for line in plan.splitlines() if f" on {table}" in line]
+        assert scans and all("Index" in line for line in scans), (table, plan)
