@@ -35,6 +35,9 @@ class DisplayMediaMixin:
         js = ("techspec/admin/copy-id.js",)
 
 
+# What a list shows for a missing value.
+NOTHING = mark_safe('<span class="ts-muted">—</span>')
+
 # Two overlapping sheets, drawn inline so no icon font or image request is needed.
 COPY_ICON = mark_safe(
     '<svg viewBox="0 0 16 16" width="11" height="11" aria-hidden="true" focusable="false">'
@@ -47,7 +50,7 @@ COPY_ICON = mark_safe(
 def short_id(value, *, url: str | None = None) -> SafeString:
     """The distinguishing tail of an id, monospaced, the full id on hover and a copy button."""
     if value is None:
-        return format_html('<span class="ts-muted">—</span>')
+        return NOTHING
     full = str(value)
     tail = "…" + full[-ID_TAIL:] if len(full) > ID_TAIL else full
     text = format_html('<a href="{}" class="ts-id-text">{}</a>', url, tail) if url else format_html(
@@ -63,7 +66,7 @@ def short_id(value, *, url: str | None = None) -> SafeString:
 def badge(value: str, label: str, colours: dict[str, str], *, title: str = "") -> SafeString:
     """A coloured pill for a status or stage: one colour per value, the same on every page (palette.py)."""
     if not value:
-        return format_html('<span class="ts-muted">—</span>')
+        return NOTHING
     colour = colours.get(value, "#4b5563")
     return format_html(
         '<span class="ts-badge" data-value="{}" title="{}" style="background-color:{}">{}</span>',
@@ -94,7 +97,7 @@ def date_text(moment: datetime | None) -> str:
 def date_html(moment: datetime | None, *, relative: bool = False, now: datetime | None = None) -> SafeString:
     """A <time> in the one date format; `relative` shows "3 h ago" for the last week (the date on hover)."""
     if moment is None:
-        return format_html('<span class="ts-muted">—</span>')
+        return NOTHING
     now = now or timezone.now()
     local = timezone.localtime(moment)
     absolute = local.strftime(DATE_FORMAT)

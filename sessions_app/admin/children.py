@@ -54,7 +54,7 @@ class TechResearchAdmin(ReadOnlyAdminMixin, SessionLinkMixin, ExactIdSearchMixin
     def decision(self, obj):
         # A red "no" icon on every row read as an error; only a custom choice needs a mark.
         if not obj.selected_technology:
-            return format_html('<span class="ts-muted">undecided</span>')
+            return format_html('<span class="ts-muted">{}</span>', "undecided")
         if obj.is_custom_selection:
             return format_html('{} <span class="ts-badge" style="background-color:#b45309" '
                                'title="outside the researched options">custom</span>', obj.selected_technology)
