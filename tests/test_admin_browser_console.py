@@ -133,6 +133,14 @@ def test_session_list_to_timeline_to_database_health(browser, live_server, conso
     assert "ValidationError" in entries[0].text
     shot(browser, tmp_path, "03-session-timeline-errors")
 
+    # The errors list: long agent messages wrap inside their column, states are badges.
+    browser.get(f"{live_server.url}/admin/sessions_app/agenterrorlog/")
+    badges = browser.find_elements(By.CSS_SELECTOR, "td.field-state_badge .ts-badge")
+    states = [b.get_attribute("data-value") for b in badges]
+    assert states == ["open"]
+    no_sideways_scroll(browser)
+    shot(browser, tmp_path, "04-errors")
+
     # Database health, from the admin index.
     browser.get(f"{live_server.url}/admin/")
     browser.find_element(By.LINK_TEXT, "Database health").click()
@@ -142,4 +150,4 @@ def test_session_list_to_timeline_to_database_health(browser, live_server, conso
     tables = {r.get_attribute("data-table") for r in browser.find_elements(By.CSS_SELECTOR, "tr.ts-table-row")}
     assert "public.tech_spec_sessions" in tables
     no_sideways_scroll(browser)
-    shot(browser, tmp_path, "04-database-health")
+    shot(browser, tmp_path, "05-database-health")
