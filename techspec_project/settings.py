@@ -183,6 +183,10 @@ if DESIGN_BRIDGE_MODE not in ("bootstrap", "verify"):
 # PostgreSQL, created by `createcachetable`. (Throttle counts have their own table.)
 CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://techspec_cache")}
 
+# The database health page (admin, superusers) highlights running queries and
+# pg_stat_statements entries slower than this.
+DB_HEALTH_SLOW_QUERY_MS = env.int("DB_HEALTH_SLOW_QUERY_MS", default=1000)
+
 # --- API ---------------------------------------------------------------------
 API_USER_RATE = env.str("API_USER_RATE", default="100/min")
 API_GLOBAL_RATE = env.str("API_GLOBAL_RATE", default="1000/min")
@@ -247,6 +251,8 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# One date format on every admin page (YYYY-MM-DD HH:MM), also where Django renders dates itself.
+FORMAT_MODULE_PATH = ["techspec_project.formats"]
 
 # `manage.py loaddata demo` finds fixtures/demo.json.
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]

@@ -13,21 +13,56 @@ from sessions_app.admin.common import BigTableAdmin, ExactIdSearchMixin, ReadOnl
 from sessions_app.models import GeneratedTRDDocument, TechConversation, TechResearch, TechSpecSession
 from sessions_app.selectors.trd import TRD_TEXT_FIELDS
 from sessions_app.trd_markdown import trd_as_markdown
+from techspec_project.admin_date_range import DateRangeFilter
+from techspec_project.admin_display import DisplayMediaMixin, badge, date_html, short_id
+
+# Roles and message types as badges; colours from the session palette's families.
+ROLE_COLOURS = {"agent": "#2563eb", "user": "#7c3aed", "system": "#6b7280"}
 
 
-class SessionLinkMixin:
+class SessionLinkMixin(DisplayMediaMixin):
+    """Columns every child list shares: its own id, its session's id, its creation date."""
+
+
     @admin.display(description="session")
     def session_link(self, obj):
-        return admin_link(TechSpecSession, obj.session_id, str(obj.session_id)[:8])
+        return short_id(obj.session_id, url=reverse("admin:sessions_app_techspecsession_change",
+                                                    args=[obj.session_id]))
+
+    @admin.display(description="id", ordering="id")
+    def row_id(self, obj):
+        return short_id(obj.pk)
+
+    @admin.display(description="created", ordering="created_at")
+    def created(self, obj):
+        return date_html(obj.created_at, relative=True)
 
 
 @admin.register(TechResearch)
 class TechResearchAdmin(ReadOnlyAdminMixin, SessionLinkMixin, ExactIdSearchMixin, BigTableAdmin):
     """Research items and their decisions (recorded by the agent through decision_record)."""
 
-    list_display = ("technology_category", "selected_technology", "is_custom_selection", "decision_timestamp",
-                    "session_link", "created_at")
-    list_filter = ("is_custom_selection", "decision_timestamp")
+    list_display = ("row_id", "technology_category", "decision", "decided", "session_link", "created")
+    list_filter = (
+        "is_custom_selection",
+        ("created_at", DateRangeFilter),
+        ("decision_timestamp", DateRangeFilter.titled("decided")),
+    )
+    sortable_by = ("row_id", "created")
+
+    @admin.display(description="decision")
+    def decision(self, obj):
+        # A red "no" icon on every row read as an error; only a custom choice needs a mark.
+        if not obj.selected_technology:
+            return format_html('<span class="ts-muted">{}</span>', "undecided")
+        if obj.is_custom_selection:
+            return format_html('{} <span class="ts-badge" style="background-color:#b45309" '
+                               'title="outside the researched options">custom</span>', obj.selected_technology)
+        return obj.selected_technology
+
+    @admin.display(description="decided", ordering="decision_timestamp")
+    def decided(self, obj):
+        return date_html(obj.decision_timestamp, relative=True)
     search_id_fields = ("pk", "session_id")
     search_help_text = "Search by an exact research id or session id (UUID)."
     ordering = ("-created_at", "-id")
@@ -39,9 +74,10 @@ class TechResearchAdmin(ReadOnlyAdminMixin, SessionLinkMixin, ExactIdSearchMixin
 class TechConversationAdmin(ReadOnlyAdminMixin, SessionLinkMixin, ExactIdSearchMixin, BigTableAdmin):
     """Conversation messages; open one session's full history with ?session=<id>."""
 
-    list_display = ("timestamp", "role", "message_type", "message_excerpt", "session_link")
-    list_filter = ("role", "message_type")
-    sortable_by = ("timestamp",)
+    list_display = ("row_id", "sent", "role_badge", "message_type", "message_excerpt", "session_link")
+    list_display_links = ("row_id",)
+    list_filter = ("role", "message_type", ("timestamp", DateRangeFilter.titled("sent")))
+    sortable_by = ("sent",)
     search_id_fields = ("pk", "session_id")
     search_help_text = "Search by an exact message id or session id (UUID)."
     ordering = ("-timestamp", "-id")
@@ -53,14 +89,24 @@ class TechConversationAdmin(ReadOnlyAdminMixin, SessionLinkMixin, ExactIdSearchM
 
     @admin.display(description="message")
     def message_excerpt(self, obj):
-        return excerpt(obj.message, 120)
+        return format_html('<span class="ts-excerpt">{}</span>', excerpt(obj.message, 120))
+
+    @admin.display(description="sent", ordering="timestamp")
+    def sent(self, obj):
+        return date_html(obj.timestamp, relative=True)
+
+    @admin.display(description="role", ordering="role")
+    def role_badge(self, obj):
+        return badge(obj.role, obj.get_role_display(), ROLE_COLOURS)
 
 
 @admin.register(GeneratedTRDDocument)
 class GeneratedTRDDocumentAdmin(ReadOnlyAdminMixin, SessionLinkMixin, ExactIdSearchMixin, BigTableAdmin):
     """TRD versions, with a readable Markdown page for each."""
 
-    list_display = ("version", "quality_score", "session_link", "created_at", "markdown_link")
+    list_display = ("row_id", "version", "quality_score", "session_link", "created", "markdown_link")
+    list_filter = (("created_at", DateRangeFilter),)
+    sortable_by = ("row_id", "created")
     search_id_fields = ("pk", "session_id")
     search_help_text = "Search by an exact TRD id or session id (UUID)."
     ordering = ("-created_at", "-id")

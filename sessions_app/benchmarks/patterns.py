@@ -13,9 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.urls import reverse
+
 from design_bridge import services as design_services
 from sessions_app import selectors, services
 from sessions_app.models import TechSpecSession
+from sessions_app.selectors import timeline as timeline_selectors
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,14 @@ def _admin(ctx, url: str):
     return response
 
 
+def _timeline_page(ctx):
+    return timeline_selectors.session_timeline(session_id=ctx.busy_session_id).entries
+
+
+def _admin_timeline(ctx):
+    return _admin(ctx, reverse("admin:sessions_app_techspecsession_change", args=[ctx.busy_session_id]))
+
+
 PATTERNS: list[Pattern] = [
     Pattern("session_by_id", 5, "lookup", lambda c: selectors.session_get(session_id=c.session_id)),
     Pattern(
@@ -145,6 +156,11 @@ PATTERNS: list[Pattern] = [
     Pattern(
         "admin_design_decisions_changelist", 300, "admin", lambda c: _admin(c, c.admin_urls["design_decisions"])
     ),
+    # Issue 17, lists/timeline/health: a session with 10,000 messages (runner._busy_session), its
+    # timeline through the selector and its change page (which shows the timeline's first page).
+    Pattern("session_timeline_page_10k", 30, "list", _timeline_page),
+    Pattern("admin_session_timeline_10k", 300, "admin", _admin_timeline),
+    Pattern("admin_db_health", 300, "admin", lambda c: _admin(c, reverse("techspec-db-health")), False),
 ]
 
 

@@ -140,7 +140,25 @@ def _context() -> SimpleNamespace:
         session_id=session.id, design_job_id=session.design_job_id, status=session.status,
         trd_session_id=trd or session.id, node=node, client=client, admin_client=admin_client,
         admin_urls=_admin_urls(session.id),
+        busy_session_id=_busy_session(BUSY_SESSION_MESSAGES),
     )
+
+
+# The timeline patterns open a session with this many messages: a page must cost what it costs for 10.
+BUSY_SESSION_MESSAGES = 10_000
+
+
+def _busy_session(messages: int):
+    """The oldest session, given `messages` more messages (one INSERT … SELECT; rolled back with the run)."""
+    busy = TechSpecSession.objects.order_by("created_at", "id").values_list("id", flat=True).first()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO tech_conversations (id, session_id, role, message, message_type, metadata, timestamp) "
+            "SELECT gen_random_uuid(), %s, 'agent', 'bench_queries timeline message ' || n, 'text', '{}', "
+            "now() - make_interval(secs => n) FROM generate_series(1, %s) AS n",
+            [busy, messages],
+        )
+    return busy
 
 
 def _admin_urls(session_id) -> dict[str, str]:

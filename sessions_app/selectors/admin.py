@@ -126,13 +126,3 @@ def estimated_row_count(queryset: QuerySet) -> int:
     if queryset.query.is_empty():
         return 0
     return _plan_estimate(queryset)
-
-
-def conversation_timeline(*, session_id: uuid.UUID, limit: int = 50) -> list[TechConversation]:
-    """The latest `limit` messages of a session, oldest of them first (one query, keyset index)."""
-    latest = (
-        TechConversation.objects.filter(session_id=session_id)
-        .defer("metadata")
-        .order_by("-timestamp", "-id")[:limit]
-    )
-    return list(reversed(latest))
