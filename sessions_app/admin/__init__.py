@@ -3,6 +3,6 @@
 Importing the modules registers their ModelAdmins with the default site.
 """
 
-from sessions_app.admin import children, errors, sessions
+from sessions_app.admin import children, errors, sessions, trd
 
-__all__ = ["children", "errors", "sessions"]
+__all__ = ["children", "errors", "sessions", "trd"]

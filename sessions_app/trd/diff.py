@@ -1,0 +1,98 @@
+"""What changed between two TRD versions, section by section (difflib, line by line)."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass, field
+
+from sessions_app.models import GeneratedTRDDocument
+from sessions_app.trd.sections import CONTENT, SECTIONS, Section
+
+VALIDATION = Section("validation_report", "Validation report")
+COMPARED = (CONTENT, *SECTIONS, VALIDATION)
+CONTEXT_LINES = 3
+
+
+@dataclass(frozen=True)
+class DiffLine:
+    """One row of an inline diff: kind is "hunk", "context", "added" or "removed"."""
+
+    kind: str
+    text: str
+    old_number: int | None = None
+    new_number: int | None = None
+
+
+@dataclass(frozen=True)
+class SectionDiff:
+    field: str
+    title: str
+    added: int
+    removed: int
+    unified: str
+    lines: list[DiffLine] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.removed)
+
+
+def section_text(trd: GeneratedTRDDocument, section: Section) -> str:
+    value = getattr(trd, section.field)
+    if section is VALIDATION:
+        return json.dumps(value or {}, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return value or ""
+
+
+def _range(start: int, length: int) -> str:
+    """difflib's unified range: `start,length`, 1-based; an empty range names the line before it."""
+    beginning = start + 1
+    if length == 1:
+        return f"{beginning}"
+    if not length:
+        beginning -= 1
+    return f"{beginning},{length}"
+
+
+def diff_section(section: Section, old_text: str, new_text: str, *, old_label: str, new_label: str,
+                 context: int = CONTEXT_LINES) -> SectionDiff:
+    """One pass of difflib's matcher gives both the unified text (API) and the rows (admin)."""
+    old, new = old_text.splitlines(), new_text.splitlines()
+    unified, rows = [], []
+    added = removed = 0
+    for group in difflib.SequenceMatcher(None, old, new).get_grouped_opcodes(context):
+        if not unified:
+            unified += [f"--- {old_label}", f"+++ {new_label}"]
+        first, last = group[0], group[-1]
+        header = f"@@ -{_range(first[1], last[2] - first[1])} +{_range(first[3], last[4] - first[3])} @@"
+        unified.append(header)
+        rows.append(DiffLine("hunk", header))
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                for offset, line in enumerate(old[i1:i2]):
+                    unified.append(f" {line}")
+                    rows.append(DiffLine("context", line, i1 + offset + 1, j1 + offset + 1))
+                continue
+            if tag in ("replace", "delete"):
+                for offset, line in enumerate(old[i1:i2]):
+                    unified.append(f"-{line}")
+                    rows.append(DiffLine("removed", line, old_number=i1 + offset + 1))
+                removed += i2 - i1
+            if tag in ("replace", "insert"):
+                for offset, line in enumerate(new[j1:j2]):
+                    unified.append(f"+{line}")
+                    rows.append(DiffLine("added", line, new_number=j1 + offset + 1))
+                added += j2 - j1
+    text = "\n".join(unified) + "\n" if unified else ""
+    return SectionDiff(section.field, section.title, added, removed, text, rows)
+
+
+def trd_diff(old: GeneratedTRDDocument, new: GeneratedTRDDocument) -> list[SectionDiff]:
+    return [
+        diff_section(
+            section, section_text(old, section), section_text(new, section),
+            old_label=f"v{old.version}/{section.field}", new_label=f"v{new.version}/{section.field}",
+        )
+        for section in COMPARED
+    ]
