@@ -22,6 +22,8 @@ urlpatterns = [
     path("tech-spec/sessions/<str:session_pk>/status", flow.SessionStatusView.as_view(), name="session-status"),
     path("tech-spec/sessions/<str:session_pk>/decisions", flow.DecisionsView.as_view(), name="session-decisions"),
     path("tech-spec/sessions/<str:session_pk>/trd", flow.TRDView.as_view(), name="session-trd"),
+    path("sessions/<str:session_pk>/trd-versions/compare", flow.TRDCompareView.as_view(),
+         name="session-trd-version-compare"),
     path("sessions/<str:session_pk>/", include(nested.urls)),
     path("", include(router.urls)),
 ]

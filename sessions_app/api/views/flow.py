@@ -120,3 +120,25 @@ class TRDView(SessionScopedMixin, APIView):
         if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
             raise InvalidInput("version must be a positive whole number.", details={"version": raw[:20]})
         return int(raw)
+
+
+class TRDCompareView(SessionScopedMixin, APIView):
+    """What changed from one TRD version to another (`?from=N&to=M`): a unified diff per section.
+
+    The same version twice is 400; a version the session lacks is 404.
+    """
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("from", OpenApiTypes.INT, required=True, description="The version to compare from."),
+            OpenApiParameter("to", OpenApiTypes.INT, required=True, description="The version to compare to."),
+        ],
+        responses=s.TRDCompareOutput,
+    )
+    def get(self, request, session_pk):
+        data = validated(s.TRDCompareInput, request.query_params)
+        comparison = selectors.trd_compare(
+            session_id=self.session.id, owner_id=self.caller.owner_scope,
+            from_version=data["from"], to_version=data["to"],
+        )
+        return Response(s.TRDCompareOutput(comparison).data)

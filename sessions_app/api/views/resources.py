@@ -171,26 +171,6 @@ class TRDVersionViewSet(SessionChildViewSet):
         trd = services.trd_store(session_id=self.session.id, **data)
         return Response(s.TRDOutput(trd).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("from", OpenApiTypes.INT, required=True, description="The older version number."),
-            OpenApiParameter("to", OpenApiTypes.INT, required=True, description="The newer version number."),
-        ],
-        responses=s.TRDCompareOutput,
-    )
-    @action(detail=False, methods=["get"], url_path="compare", pagination_class=None, filter_backends=[])
-    def compare(self, request, session_pk=None):
-        """What changed from one TRD version to another: a unified diff per section.
-
-        The same version twice is 400; a version the session lacks is 404.
-        """
-        data = validated(s.TRDCompareInput, request.query_params)
-        comparison = selectors.trd_compare(
-            session_id=self.session.id, owner_id=self.caller.owner_scope,
-            from_version=data["from"], to_version=data["to"],
-        )
-        return Response(s.TRDCompareOutput(comparison).data)
-
 
 class SessionErrorViewSet(SessionChildViewSet):
     """A session's agent errors, newest first; the agent logs and recovers them."""
