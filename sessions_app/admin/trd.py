@@ -26,6 +26,7 @@ from sessions_app.errors import InvalidValue, SessionNotFound, TRDNotFound
 from sessions_app.models import GeneratedTRDDocument, TechSpecSession
 from sessions_app.selectors.trd import TRD_TEXT_FIELDS
 from sessions_app.trd.assets import DIAGRAMS_JS, MERMAID_JS, PAGE_POLICY, PYGMENTS_CSS, TRD_CSS
+from sessions_app.trd.diff import diff_rows_html
 from sessions_app.trd.document import trd_document
 from sessions_app.trd.html import markdown_to_html
 from sessions_app.trd.sections import CONTENT, SECTIONS
@@ -208,8 +209,12 @@ class GeneratedTRDDocumentAdmin(ReadOnlyAdminMixin, SessionLinkMixin, ExactIdSea
                                     status=400)
         context |= {
             "comparison": comparison, "old": comparison.old, "new": comparison.new,
-            "sections": [(section, section.lines[:DIFF_ROWS_SHOWN], len(section.lines) > DIFF_ROWS_SHOWN)
-                         for section in comparison.sections],
+            "sections": [
+                (section, mark_safe(diff_rows_html(section.lines[:DIFF_ROWS_SHOWN])),  # every line escaped
+                 len(section.lines) > DIFF_ROWS_SHOWN)
+                for section in comparison.sections
+            ],
+            "rows_shown": DIFF_ROWS_SHOWN,
             "api_url": reverse("session-trd-version-compare", args=[session_id]) + f"?from={old}&to={new}",
             "old_document_url": document_url(comparison.old.pk), "new_document_url": document_url(comparison.new.pk),
         }

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from sessions_app.errors import Id, InvalidValue, SessionNotFound, TRDNotFound, as_uuid
 from sessions_app.models import GeneratedTRDDocument
 from sessions_app.selectors._common import visible_session_id, visible_sessions
-from sessions_app.trd.diff import SectionDiff, trd_diff
+from sessions_app.trd.diff import SectionDiff, trd_diff_cached
 
 # The documents themselves: large, and not needed to list versions.
 TRD_TEXT_FIELDS = (
@@ -75,4 +75,4 @@ def trd_compare(*, session_id: Id, from_version: int, to_version: int, owner_id:
         visible_session_id(session_pk, owner_id)  # SessionNotFound beats TRDNotFound
         raise TRDNotFound(session_id, missing[0])
     old, new = documents[from_version], documents[to_version]
-    return TRDComparison(session_id=session_pk, old=old, new=new, sections=trd_diff(old, new))
+    return TRDComparison(session_id=session_pk, old=old, new=new, sections=trd_diff_cached(old, new))
