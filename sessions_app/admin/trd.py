@@ -163,7 +163,9 @@ class GeneratedTRDDocumentAdmin(ReadOnlyAdminMixin, SessionLinkMixin, ExactIdSea
         """One TRD version rendered: headings, tables, highlighted code and drawn diagrams."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        trd = GeneratedTRDDocument.objects.select_related("session").filter(pk=object_id).first()
+        # Without the texts: a rendering cached before is all this page needs of them.
+        trd = GeneratedTRDDocument.objects.select_related("session").defer(*TRD_TEXT_FIELDS).filter(
+            pk=object_id).first()
         if trd is None:
             raise Http404("No TRD version has this id.")
         document = trd_document(trd)

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from sessions_app.errors import Id, InvalidValue, SessionNotFound, TRDNotFound, as_uuid
 from sessions_app.models import GeneratedTRDDocument
 from sessions_app.selectors._common import visible_session_id, visible_sessions
-from sessions_app.trd.diff import SectionDiff, trd_diff_cached
+from sessions_app.trd.diff import SectionDiff, cache_trd_diff, cached_trd_diff
 
 # The documents themselves: large, and not needed to list versions.
 TRD_TEXT_FIELDS = (
@@ -55,7 +55,7 @@ class TRDComparison:
 
 
 def trd_compare(*, session_id: Id, from_version: int, to_version: int, owner_id: Id | None = None) -> TRDComparison:
-    """Diff version `from_version` against `to_version` (both read in one query).
+    """Diff version `from_version` against `to_version` (one query when the diff is cached).
 
     The same version twice is InvalidValue; a version the session lacks is TRDNotFound;
     a session the caller may not see is SessionNotFound, as everywhere.
@@ -64,15 +64,21 @@ def trd_compare(*, session_id: Id, from_version: int, to_version: int, owner_id:
         raise InvalidValue("to", "from and to name the same version: choose two different versions.",
                            version=from_version)
     session_pk = as_uuid(session_id, SessionNotFound)
+    # Versions without their texts first: a diff computed before is read from the cache, and
+    # two 200 KB documents are fetched only when it must be computed.
     documents = {
         trd.version: trd
         for trd in GeneratedTRDDocument.objects.filter(
             session__in=visible_sessions(owner_id).filter(pk=session_pk), version__in=[from_version, to_version]
-        )
+        ).defer(*TRD_TEXT_FIELDS)
     }
     missing = [v for v in (from_version, to_version) if v not in documents]
     if missing:
         visible_session_id(session_pk, owner_id)  # SessionNotFound beats TRDNotFound
         raise TRDNotFound(session_id, missing[0])
     old, new = documents[from_version], documents[to_version]
-    return TRDComparison(session_id=session_pk, old=old, new=new, sections=trd_diff_cached(old, new))
+    sections = cached_trd_diff(old.pk, new.pk)
+    if sections is None:
+        texts = GeneratedTRDDocument.objects.in_bulk([old.pk, new.pk])
+        sections = cache_trd_diff(texts[old.pk], texts[new.pk])
+    return TRDComparison(session_id=session_pk, old=old, new=new, sections=sections)

@@ -104,14 +104,20 @@ def trd_diff(old: GeneratedTRDDocument, new: GeneratedTRDDocument) -> list[Secti
     ]
 
 
-def trd_diff_cached(old: GeneratedTRDDocument, new: GeneratedTRDDocument) -> list[SectionDiff]:
-    """trd_diff, cached per pair of versions: stored versions never change, and difflib on two
-    200 KB TRDs costs a few hundred milliseconds."""
-    key = f"trd-diff:{DIFF_LAYOUT}:{CONTEXT_LINES}:{old.pk}:{new.pk}"
-    sections = cache.get(key)
-    if not isinstance(sections, list):
-        sections = trd_diff(old, new)
-        cache.set(key, sections, CACHE_SECONDS)
+def _cache_key(old_id, new_id) -> str:
+    return f"trd-diff:{DIFF_LAYOUT}:{CONTEXT_LINES}:{old_id}:{new_id}"
+
+
+def cached_trd_diff(old_id, new_id) -> list[SectionDiff] | None:
+    """The diff of two stored versions when it was computed before: stored versions never
+    change, and difflib on two 200 KB TRDs costs a few hundred milliseconds."""
+    sections = cache.get(_cache_key(old_id, new_id))
+    return sections if isinstance(sections, list) else None
+
+
+def cache_trd_diff(old: GeneratedTRDDocument, new: GeneratedTRDDocument) -> list[SectionDiff]:
+    sections = trd_diff(old, new)
+    cache.set(_cache_key(old.pk, new.pk), sections, CACHE_SECONDS)
     return sections
 
 

@@ -45,11 +45,16 @@ def trd_render(trd: GeneratedTRDDocument) -> RenderedTRD:
 
 
 def trd_document(trd: GeneratedTRDDocument) -> RenderedTRD:
-    """The cached rendering of `trd` (select_related its session: the title block names the project)."""
+    """The cached rendering of `trd` (select_related its session: the title block names the project).
+
+    `trd` may come without its texts (deferred): they are read, in one query, only to render.
+    """
     key = cache_key(trd.pk)
     cached = cache.get(key)
     if isinstance(cached, tuple) and len(cached) == 2:
         return RenderedTRD(*cached)
+    if trd.get_deferred_fields():
+        trd = GeneratedTRDDocument.objects.select_related("session").get(pk=trd.pk)
     rendered = trd_render(trd)
     cache.set(key, (rendered.markdown, rendered.html), CACHE_SECONDS)
     return rendered
