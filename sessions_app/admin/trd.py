@@ -65,6 +65,12 @@ def document_url(trd_id) -> str:
     return reverse("admin:sessions_app_generatedtrddocument_document", args=[trd_id])
 
 
+def _section_rows(section):
+    """(section, its rows as escaped HTML, whether rows were cut) for the compare template."""
+    rows = section.rows() if section.changed else []
+    return section, mark_safe(diff_rows_html(rows[:DIFF_ROWS_SHOWN])), len(rows) > DIFF_ROWS_SHOWN  # escaped
+
+
 def _source(text: str):
     if not text:
         return "—"
@@ -211,11 +217,7 @@ class GeneratedTRDDocumentAdmin(ReadOnlyAdminMixin, SessionLinkMixin, ExactIdSea
                                     status=400)
         context |= {
             "comparison": comparison, "old": comparison.old, "new": comparison.new,
-            "sections": [
-                (section, mark_safe(diff_rows_html(section.lines[:DIFF_ROWS_SHOWN])),  # every line escaped
-                 len(section.lines) > DIFF_ROWS_SHOWN)
-                for section in comparison.sections
-            ],
+            "sections": [_section_rows(section) for section in comparison.sections],
             "rows_shown": DIFF_ROWS_SHOWN,
             "api_url": reverse("session-trd-version-compare", args=[session_id]) + f"?from={old}&to={new}",
             "old_document_url": document_url(comparison.old.pk), "new_document_url": document_url(comparison.new.pk),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import difflib
 import json
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.utils.html import escape
@@ -16,7 +17,7 @@ VALIDATION = Section("validation_report", "Validation report")
 COMPARED = (CONTENT, *SECTIONS, VALIDATION)
 CONTEXT_LINES = 3
 # Bump when the diff's shape changes: cached diffs of the old shape are then never read.
-DIFF_LAYOUT = 1
+DIFF_LAYOUT = 2
 CACHE_SECONDS = 30 * 24 * 3600
 
 
@@ -32,16 +33,46 @@ class DiffLine:
 
 @dataclass(frozen=True)
 class SectionDiff:
+    """One section's unified diff (what the API returns and the cache keeps) and its counts."""
+
     field: str
     title: str
     added: int
     removed: int
     unified: str
-    lines: list[DiffLine] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
         return bool(self.added or self.removed)
+
+    def rows(self) -> list[DiffLine]:
+        """The unified diff as numbered rows for the admin's inline view."""
+        rows: list[DiffLine] = []
+        old_number = new_number = 0
+        for line in self.unified.split("\n")[2:]:  # after the ---/+++ header lines
+            if line.startswith("@@"):
+                old_start, new_start = _HUNK.match(line).groups()
+                old_number, new_number = _first_line(old_start), _first_line(new_start)
+                rows.append(DiffLine("hunk", line))
+            elif line.startswith("-"):
+                rows.append(DiffLine("removed", line[1:], old_number=old_number))
+                old_number += 1
+            elif line.startswith("+"):
+                rows.append(DiffLine("added", line[1:], new_number=new_number))
+                new_number += 1
+            elif line.startswith(" "):
+                rows.append(DiffLine("context", line[1:], old_number, new_number))
+                old_number, new_number = old_number + 1, new_number + 1
+        return rows
+
+
+_HUNK = re.compile(r"^@@ -(\d+(?:,\d+)?) \+(\d+(?:,\d+)?) @@")
+
+
+def _first_line(hunk_range: str) -> int:
+    start, _, length = hunk_range.partition(",")
+    # An empty range names the line before it: its first line (if any were shown) is the next.
+    return int(start) + (1 if length == "0" else 0)
 
 
 def section_text(trd: GeneratedTRDDocument, section: Section) -> str:
@@ -63,35 +94,27 @@ def _range(start: int, length: int) -> str:
 
 def diff_section(section: Section, old_text: str, new_text: str, *, old_label: str, new_label: str,
                  context: int = CONTEXT_LINES) -> SectionDiff:
-    """One pass of difflib's matcher gives both the unified text (API) and the rows (admin)."""
+    """difflib's unified diff of one section (the same text as difflib.unified_diff), with counts."""
     old, new = old_text.splitlines(), new_text.splitlines()
-    unified, rows = [], []
+    unified = []
     added = removed = 0
     for group in difflib.SequenceMatcher(None, old, new).get_grouped_opcodes(context):
         if not unified:
             unified += [f"--- {old_label}", f"+++ {new_label}"]
         first, last = group[0], group[-1]
-        header = f"@@ -{_range(first[1], last[2] - first[1])} +{_range(first[3], last[4] - first[3])} @@"
-        unified.append(header)
-        rows.append(DiffLine("hunk", header))
+        unified.append(f"@@ -{_range(first[1], last[2] - first[1])} +{_range(first[3], last[4] - first[3])} @@")
         for tag, i1, i2, j1, j2 in group:
             if tag == "equal":
-                for offset, line in enumerate(old[i1:i2]):
-                    unified.append(f" {line}")
-                    rows.append(DiffLine("context", line, i1 + offset + 1, j1 + offset + 1))
+                unified += [f" {line}" for line in old[i1:i2]]
                 continue
             if tag in ("replace", "delete"):
-                for offset, line in enumerate(old[i1:i2]):
-                    unified.append(f"-{line}")
-                    rows.append(DiffLine("removed", line, old_number=i1 + offset + 1))
+                unified += [f"-{line}" for line in old[i1:i2]]
                 removed += i2 - i1
             if tag in ("replace", "insert"):
-                for offset, line in enumerate(new[j1:j2]):
-                    unified.append(f"+{line}")
-                    rows.append(DiffLine("added", line, new_number=j1 + offset + 1))
+                unified += [f"+{line}" for line in new[j1:j2]]
                 added += j2 - j1
     text = "\n".join(unified) + "\n" if unified else ""
-    return SectionDiff(section.field, section.title, added, removed, text, rows)
+    return SectionDiff(section.field, section.title, added, removed, text)
 
 
 def trd_diff(old: GeneratedTRDDocument, new: GeneratedTRDDocument) -> list[SectionDiff]:
