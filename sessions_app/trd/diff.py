@@ -11,13 +11,14 @@ from django.core.cache import cache
 from django.utils.html import escape
 
 from sessions_app.models import GeneratedTRDDocument
+from sessions_app.trd.fingerprint import code_fingerprint
 from sessions_app.trd.sections import CONTENT, SECTIONS, Section
 
 VALIDATION = Section("validation_report", "Validation report")
 COMPARED = (CONTENT, *SECTIONS, VALIDATION)
 CONTEXT_LINES = 3
-# Bump when the diff's shape changes: cached diffs of the old shape are then never read.
-DIFF_LAYOUT = 2
+# A change to how diffs are made changes the key: a diff of another shape is never read back.
+DIFF_CODE = code_fingerprint("diff.py", "sections.py")
 CACHE_SECONDS = 30 * 24 * 3600
 
 
@@ -128,7 +129,7 @@ def trd_diff(old: GeneratedTRDDocument, new: GeneratedTRDDocument) -> list[Secti
 
 
 def _cache_key(old_id, new_id) -> str:
-    return f"trd-diff:{DIFF_LAYOUT}:{CONTEXT_LINES}:{old_id}:{new_id}"
+    return f"trd-diff:{DIFF_CODE}:{CONTEXT_LINES}:{old_id}:{new_id}"
 
 
 def cached_trd_diff(old_id, new_id) -> list[SectionDiff] | None:

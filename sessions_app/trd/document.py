@@ -9,17 +9,20 @@ Pygments; reading it back from the cache costs one cache lookup.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib.metadata import version
 
 from django.core.cache import cache
 
 from sessions_app.models import GeneratedTRDDocument
+from sessions_app.trd.fingerprint import code_fingerprint
 from sessions_app.trd.html import markdown_to_html
 from sessions_app.trd.markdown import trd_markdown
 
-# Bump when the Markdown layout or the HTML rules change: old renderings are then never read.
-LAYOUT = 1
-RENDERER = f"{LAYOUT}-" + "-".join(version(p) for p in ("markdown-it-py", "mdit-py-plugins", "nh3", "Pygments"))
+# Any change to the code that renders, or to the libraries it uses, changes the key: a rendering
+# made under other rules (a tag since forbidden, say) is never read back.
+RENDERER = code_fingerprint(
+    "commonmark.py", "sections.py", "validation.py", "markdown.py", "html.py",
+    packages=("markdown-it-py", "mdit-py-plugins", "nh3", "Pygments"),
+)
 # A month: long enough that a version read again is not rendered again, short enough to forget old ones.
 CACHE_SECONDS = 30 * 24 * 3600
 
