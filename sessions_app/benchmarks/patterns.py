@@ -173,6 +173,16 @@ def _trd_render_cached(ctx):
     return trd_document(_big_trds(ctx, "render_cached")[0])
 
 
+def _trd_diff_cold(ctx):
+    from sessions_app.benchmarks.big_trd import big_trd_fields
+    from sessions_app.models import GeneratedTRDDocument
+    from sessions_app.trd.diff import trd_diff
+
+    if "diff_cold" not in ctx.__dict__:  # difflib alone: the two versions need not be stored
+        ctx.diff_cold = [GeneratedTRDDocument(version=r + 1, **big_trd_fields(revision=r)) for r in (0, 1)]
+    return trd_diff(*ctx.diff_cold)
+
+
 def _admin_trd_document(ctx):
     from django.urls import reverse
 
@@ -200,6 +210,7 @@ PATTERNS += [
     Pattern("trd_render_html_200kb_cold", 1500, "render", _trd_render_cold, False),
     Pattern("trd_render_html_200kb", 100, "render", _trd_render_cached, False),
     Pattern("admin_trd_document_200kb", 300, "admin", _admin_trd_document),
+    Pattern("trd_diff_200kb_cold", 1000, "render", _trd_diff_cold, False),
     Pattern("api_trd_compare_200kb", 200, "api", _api_trd_compare),
     Pattern("admin_trd_compare_200kb", 300, "admin", _admin_trd_compare),
 ]
