@@ -104,8 +104,10 @@ class GeneratedTRDDocumentAdmin(ReadOnlyAdminMixin, SessionLinkMixin, ExactIdSea
         css = {"all": (TRD_CSS,)}
 
     def get_queryset(self, request):
+        # The list shows versions only; the change page shows the texts.
         queryset = super().get_queryset(request)
-        if request.resolver_match and request.resolver_match.url_name.endswith("_changelist"):
+        match = request.resolver_match
+        if match and (match.url_name or "").endswith("_changelist"):
             return queryset.defer(*TRD_TEXT_FIELDS)
         return queryset
 
@@ -120,7 +122,7 @@ class GeneratedTRDDocumentAdmin(ReadOnlyAdminMixin, SessionLinkMixin, ExactIdSea
     @admin.display(description="validation report")
     def validation_report_view(self, obj):
         html = markdown_to_html(validation_markdown(obj.validation_report or {}))
-        return format_html('<div class="trd-doc">{}</div>', mark_safe(html))
+        return format_html('<div class="trd-doc">{}</div>', mark_safe(html))  # sanitised by nh3
 
     @admin.display(description=CONTENT.title)
     def trd_content_source(self, obj):
