@@ -115,3 +115,13 @@ def test_compare_of_one_version_with_itself_is_400_and_an_unknown_version_404(ad
     assert admin_client.get(compare_url(session, **{"from": "x", "to": 2})).status_code == 400
     missing = reverse("admin:sessions_app_generatedtrddocument_compare") + "?session=not-a-session"
     assert admin_client.get(missing).status_code == 404
+
+
+def test_the_document_pages_downloads_work_with_the_staff_admin_login(admin_client):
+    trd = GeneratedTRDDocumentFactory(version=1, architecture_diagram="flowchart LR\n  A --> B\n")
+    html = admin_client.get(document_url(trd)).content.decode()
+    for export, media_type in (("md", "text/markdown"), ("html", "text/html")):
+        link = re.search(rf'href="([^"]+format={export})"', html).group(1).replace("&amp;", "&")
+        response = admin_client.get(link)
+        assert response.status_code == 200 and response["Content-Type"].startswith(media_type)
+        assert f"trd-{trd.session_id}-v1.{export}" in response["Content-Disposition"]

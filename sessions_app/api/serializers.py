@@ -202,7 +202,7 @@ class TRDCompareInput(serializers.Serializer):
         }
 
 
-class TRDSectionDiffOutput(serializers.Serializer):
+class TRDSectionDiffOutput(FieldsBuiltOnce, serializers.Serializer):
     section = serializers.CharField(source="field", help_text="The TRD field compared.")
     title = serializers.CharField()
     changed = serializers.BooleanField()
@@ -213,17 +213,18 @@ class TRDSectionDiffOutput(serializers.Serializer):
     )
 
 
-class TRDCompareOutput(serializers.Serializer):
+class TRDCompareOutput(FieldsBuiltOnce, serializers.Serializer):
     """Two TRD versions of one session and a unified diff per section."""
 
-    def get_fields(self):
-        return {
-            "session_id": serializers.UUIDField(),
-            "from": TRDVersionOutput(source="old"),
-            "to": TRDVersionOutput(source="new"),
-            "changed": serializers.BooleanField(),
-            "sections": TRDSectionDiffOutput(many=True),
-        }
+
+# `from` is a Python keyword, so the fields are declared by name rather than as class attributes.
+TRDCompareOutput._declared_fields = {
+    "session_id": serializers.UUIDField(),
+    "from": TRDVersionOutput(source="old"),
+    "to": TRDVersionOutput(source="new"),
+    "changed": serializers.BooleanField(),
+    "sections": TRDSectionDiffOutput(many=True),
+}
 
 
 # --- agent errors -------------------------------------------------------------------
