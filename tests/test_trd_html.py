@@ -82,3 +82,17 @@ def test_the_export_file_inlines_its_styles_and_scripts_and_allows_only_them_by_
 def test_an_export_without_a_diagram_carries_no_script_and_allows_none():
     page = trd_html_file(GeneratedTRDDocumentFactory(architecture_diagram=""))
     assert "<script" not in page and "script-src &#x27;none&#x27;" in page
+
+
+@pytest.mark.parametrize("fields", [
+    {},
+    HOSTILE,
+    {"trd_content": "    indented first line\n\n# TRD\n\n```py\nopen fence", "database_schema": "SELECT 1;"},
+    {"trd_content": "- a list\n- to the end", "tech_stack_document": "[x]: /defined-late\n\n[x]"},
+    {"trd_content": "[link][late]\n\n# Same\n\n# Same\n", "tech_stack_document": "[late]: https://example.com"},
+], ids=["plain", "hostile", "indented-and-open-fence", "lists-and-references", "late-reference"])
+def test_the_cached_rendering_is_exactly_the_html_of_the_markdown_it_caches(fields):
+    from sessions_app.trd.document import trd_render
+
+    rendered = trd_render(GeneratedTRDDocumentFactory(**fields))
+    assert rendered.html == markdown_to_html(rendered.markdown)

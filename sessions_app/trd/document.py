@@ -14,8 +14,8 @@ from django.core.cache import cache
 
 from sessions_app.models import GeneratedTRDDocument
 from sessions_app.trd.fingerprint import code_fingerprint
-from sessions_app.trd.html import markdown_to_html
-from sessions_app.trd.markdown import trd_markdown
+from sessions_app.trd.html import tokens_to_html
+from sessions_app.trd.markdown import trd_markdown_parsed
 
 # Any change to the code that renders, or to the libraries it uses, changes the key: a rendering
 # made under other rules (a tag since forbidden, say) is never read back.
@@ -43,8 +43,8 @@ def cache_key(trd_id) -> str:
 
 def trd_render(trd: GeneratedTRDDocument) -> RenderedTRD:
     """Render without the cache (what the benchmark's cold pattern times)."""
-    markdown = trd_markdown(trd)
-    return RenderedTRD(markdown=markdown, html=markdown_to_html(markdown))
+    markdown, tokens = trd_markdown_parsed(trd)
+    return RenderedTRD(markdown=markdown, html=tokens_to_html(tokens))
 
 
 def trd_document(trd: GeneratedTRDDocument) -> RenderedTRD:

@@ -86,6 +86,12 @@ def markdown_to_html(markdown: str) -> str:
     return sanitise(_renderer().render(markdown))
 
 
+def tokens_to_html(tokens: list) -> str:
+    """markdown_to_html for text already parsed (with sessions_app.trd.commonmark.parse)."""
+    renderer = _renderer()
+    return sanitise(renderer.renderer.render(tokens, renderer.options, {}))
+
+
 def pygments_css(scope: str = ".trd-doc .highlight") -> str:
     # Token colours only: the full style sheet also restyles every <pre> and line-number cell on the page.
     return "\n".join(HtmlFormatter(style=PYGMENTS_STYLE).get_token_style_defs(scope))
