@@ -2,6 +2,7 @@
 
     # Technical Requirements Document, version N      (title block: project, session, ...)
     ## Contents                                        (links to every heading below)
+    ---
     <trd_content as written>
     ## API specification   ```yaml (```json when it is JSON)
     ## Database schema     ```sql
