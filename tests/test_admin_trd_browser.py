@@ -35,7 +35,10 @@ def demo_trds(transactional_db, django_user_model):
     second = services.trd_store(
         session_id=first.session_id, api_specification=first.api_specification,
         database_schema=first.database_schema + "CREATE TABLE cards (id uuid PRIMARY KEY);\n",
-        architecture_diagram=first.architecture_diagram + "  API --> Worker\n",
+        # The diagram is the agent's too: Mermaid (securityLevel strict) must not run what it carries.
+        architecture_diagram=first.architecture_diagram + "  API --> Worker\n"
+        "  Worker --> X[\"<img src=x onerror=window.__trd_xss='mermaid'>label\"]\n"
+        "  click Worker \"javascript:window.__trd_xss='click'\"\n",
         quality_score=93, **HOSTILE,
     )
     yield first, second
@@ -105,8 +108,13 @@ def test_hostile_content_in_a_trd_does_not_run_in_the_browser(browser, live_serv
     for link in document.find_elements(By.TAG_NAME, "a"):
         if link.text in ("raw link", "ref link"):
             link.click()
+    document.find_element(By.CSS_SELECTOR, "pre.mermaid svg g.node").click()
+    assert not document.find_elements(By.CSS_SELECTOR, "svg [onerror], svg [onclick]")
     assert browser.execute_script("return window.__trd_xss === undefined")
-    assert not document.find_elements(By.CSS_SELECTOR, "script, img, iframe, [onclick], [onerror], [onmouseover]")
+    assert not document.find_elements(By.CSS_SELECTOR, "script, iframe, [onclick], [onerror], [onmouseover]")
+    # The only images are what Mermaid's own sanitiser (DOMPurify) left of a label: no handler on them.
+    assert not [img for img in document.find_elements(By.TAG_NAME, "img")
+                if not browser.execute_script("return !!arguments[0].closest('svg')", img)]
     assert not [a for a in document.find_elements(By.TAG_NAME, "a")
                 if (a.get_attribute("href") or "").startswith("javascript:")]
     assert "[markdown link](javascript:window.__trd_xss='md-link')" in document.text
