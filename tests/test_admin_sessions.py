@@ -197,7 +197,8 @@ def test_change_page_shows_design_job_research_timeline_trd_and_errors(admin_cli
     assert "PostgreSQL" in html and "database" in html
     assert "Which database fits?" in html
     assert f"/admin/sessions_app/techconversation/?session={session.pk}" in html
-    assert reverse("admin:sessions_app_generatedtrddocument_markdown", args=[trd.pk]) in html
+    assert reverse("admin:sessions_app_generatedtrddocument_document", args=[trd.pk]) in html
+    assert f"compare/?session={session.pk}&amp;from=1&amp;to=2" in html
     assert "88" in html
     assert "RateLimitError" in html
 

@@ -116,6 +116,7 @@ ENDPOINTS = [
              {"role": "enum", "message": "text:50000", "message_type": "enum?", "research_id": "uuid?",
               "metadata": "object?", "metadata.k": "json?"}),
     Endpoint("GET", S + "/trd-versions/", query={"cursor": "cursor", "page_size": "positive"}),
+    Endpoint("GET", S + "/trd-versions/compare", query={"from": "positive", "to": "positive"}),
     Endpoint("POST", S + "/trd-versions/", {"trd_content": "# TRD", "quality_score": "90.00"},
              {"trd_content": "text:200000", "api_specification": "text:200000?", "quality_score": "score?",
               "validation_report": "object?"}),

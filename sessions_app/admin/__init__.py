@@ -5,7 +5,7 @@ Importing the modules registers their ModelAdmins with the default site.
 
 from django.contrib import admin
 
-from sessions_app.admin import children, errors, sessions
+from sessions_app.admin import children, errors, sessions, trd
 from sessions_app.admin.site_links import add_database_health_link
 
 # The app list beside every page took 300 of a 1400-pixel screen from the lists staff read;
@@ -13,4 +13,4 @@ from sessions_app.admin.site_links import add_database_health_link
 admin.site.enable_nav_sidebar = False
 add_database_health_link(admin.site)
 
-__all__ = ["children", "errors", "sessions"]
+__all__ = ["children", "errors", "sessions", "trd"]

@@ -1,18 +1,13 @@
-"""Read-only admins of a session's children: research, conversation messages, TRD versions."""
+"""Read-only admins of a session's children: research and conversation messages (TRD versions: admin/trd.py)."""
 
 from __future__ import annotations
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 
-from sessions_app.admin.common import BigTableAdmin, ExactIdSearchMixin, ReadOnlyAdminMixin, admin_link, excerpt
-from sessions_app.models import GeneratedTRDDocument, TechConversation, TechResearch, TechSpecSession
-from sessions_app.selectors.trd import TRD_TEXT_FIELDS
-from sessions_app.trd_markdown import trd_as_markdown
+from sessions_app.admin.common import BigTableAdmin, ExactIdSearchMixin, ReadOnlyAdminMixin, excerpt
+from sessions_app.models import TechConversation, TechResearch
 from techspec_project.admin_date_range import DateRangeFilter
 from techspec_project.admin_display import DisplayMediaMixin, badge, date_html, short_id
 
@@ -99,46 +94,3 @@ class TechConversationAdmin(ReadOnlyAdminMixin, SessionLinkMixin, ExactIdSearchM
     def role_badge(self, obj):
         return badge(obj.role, obj.get_role_display(), ROLE_COLOURS)
 
-
-@admin.register(GeneratedTRDDocument)
-class GeneratedTRDDocumentAdmin(ReadOnlyAdminMixin, SessionLinkMixin, ExactIdSearchMixin, BigTableAdmin):
-    """TRD versions, with a readable Markdown page for each."""
-
-    list_display = ("row_id", "version", "quality_score", "session_link", "created", "markdown_link")
-    list_filter = (("created_at", DateRangeFilter),)
-    sortable_by = ("row_id", "created")
-    search_id_fields = ("pk", "session_id")
-    search_help_text = "Search by an exact TRD id or session id (UUID)."
-    ordering = ("-created_at", "-id")
-    exclude = ("session",)
-    readonly_fields = ("session_link", "markdown_link")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).defer(*TRD_TEXT_FIELDS)
-
-    @admin.display(description="document")
-    def markdown_link(self, obj):
-        url = reverse("admin:sessions_app_generatedtrddocument_markdown", args=[obj.pk])
-        return format_html('<a href="{}">Read as Markdown</a>', url)
-
-    def get_urls(self):
-        view = self.admin_site.admin_view(self.markdown_view)
-        return [
-            path("<uuid:object_id>/markdown/", view, name="sessions_app_generatedtrddocument_markdown"),
-            *super().get_urls(),
-        ]
-
-    def markdown_view(self, request, object_id):
-        """One TRD version as Markdown, escaped and shown preformatted (never rendered as HTML)."""
-        trd = get_object_or_404(GeneratedTRDDocument.objects.all(), pk=object_id)
-        if not self.has_view_permission(request, trd):
-            raise PermissionDenied
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "original": trd,
-            "title": f"TRD version {trd.version}",
-            "markdown": trd_as_markdown(trd),
-            "session_link": admin_link(TechSpecSession, trd.session_id),
-        }
-        return TemplateResponse(request, "admin/sessions_app/generatedtrddocument/markdown.html", context)

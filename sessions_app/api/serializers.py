@@ -196,6 +196,42 @@ class TRDInput(serializers.Serializer):
     validation_report = JSONObjectField(required=False, default=dict)
 
 
+class TRDCompareInput(serializers.Serializer):
+    """?from=N&to=M: two version numbers of the session's TRD."""
+
+    def get_fields(self):
+        # `from` is a Python keyword, so the fields cannot be class attributes.
+        return {
+            "from": serializers.IntegerField(min_value=1, max_value=2_147_483_647),
+            "to": serializers.IntegerField(min_value=1, max_value=2_147_483_647),
+        }
+
+
+class TRDSectionDiffOutput(FieldsBuiltOnce, serializers.Serializer):
+    section = serializers.CharField(source="field", help_text="The TRD field compared.")
+    title = serializers.CharField()
+    changed = serializers.BooleanField()
+    added = serializers.IntegerField(help_text="Lines only in `to`.")
+    removed = serializers.IntegerField(help_text="Lines only in `from`.")
+    diff = serializers.CharField(
+        source="unified", help_text="A unified diff (3 lines of context); empty when unchanged."
+    )
+
+
+class TRDCompareOutput(FieldsBuiltOnce, serializers.Serializer):
+    """Two TRD versions of one session and a unified diff per section."""
+
+
+# `from` is a Python keyword, so the fields are declared by name rather than as class attributes.
+TRDCompareOutput._declared_fields = {
+    "session_id": serializers.UUIDField(),
+    "from": TRDVersionOutput(source="old"),
+    "to": TRDVersionOutput(source="new"),
+    "changed": serializers.BooleanField(),
+    "sections": TRDSectionDiffOutput(many=True),
+}
+
+
 # --- agent errors -------------------------------------------------------------------
 
 

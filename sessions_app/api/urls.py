@@ -50,6 +50,8 @@ urlpatterns = [
     re_path(rf"^tech-spec/sessions/(?P<session_pk>{ID})/trd(?:/)?$", flow.TRDView.as_view(), name="session-trd"),
     re_path(rf"^tech-spec/sessions/(?P<session_pk>{ID})/trd/markdown(?:/)?$", flow.TRDMarkdownView.as_view(),
             name="session-trd-markdown"),
+    re_path(rf"^sessions/(?P<session_pk>{ID})/trd-versions/compare(?:/)?$", flow.TRDCompareView.as_view(),
+            name="session-trd-version-compare"),
     re_path(rf"^sessions/(?P<session_pk>{ID})/", include(nested.urls)),
     re_path("", include(router.urls)),
 ]

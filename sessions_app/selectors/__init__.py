@@ -30,13 +30,14 @@ from sessions_app.selectors.sessions import (
     session_with_design_job,
     sessions_with_design_job,
 )
-from sessions_app.selectors.trd import trd_get, trd_versions
+from sessions_app.selectors.trd import TRDComparison, trd_compare, trd_get, trd_versions
 
 __all__ = [
     "ConversationPage",
     "LatestError",
     "SessionStatusSummary",
     "StatusStats",
+    "TRDComparison",
     "conversation_list",
     "conversation_page",
     "decode_cursor",
@@ -54,6 +55,7 @@ __all__ = [
     "session_status_summary",
     "session_with_design_job",
     "sessions_with_design_job",
+    "trd_compare",
     "trd_get",
     "trd_versions",
 ]
