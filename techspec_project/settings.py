@@ -88,6 +88,12 @@ DEBUG_TOOLBAR = env.bool("DEBUG_TOOLBAR", default=DEBUG)
 if DEBUG and DEBUG_TOOLBAR:
     INSTALLED_APPS.append("debug_toolbar")
     MIDDLEWARE.insert(0, "debug_toolbar.middleware.DebugToolbarMiddleware")
+    # Collapsed, so it covers no filters or links; never on /api/, where its History panel
+    # would read request.body after the body limit answered 413 (and turn it into a 400).
+    DEBUG_TOOLBAR_CONFIG = {
+        "SHOW_COLLAPSED": True,
+        "SHOW_TOOLBAR_CALLBACK": "techspec_project.debug_toolbar.show_toolbar",
+    }
 
 ROOT_URLCONF = "techspec_project.urls"
 WSGI_APPLICATION = "techspec_project.wsgi.application"
@@ -307,3 +313,8 @@ REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
     "rest_framework.parsers.FormParser",
     "rest_framework.parsers.MultiPartParser",
 ]
+
+# --- Staff console --------------------------------------------------------------
+# The overview lists running sessions (in progress or waiting for the user) with no
+# update for longer than this as stuck.
+STUCK_SESSION_MINUTES = env.int("STUCK_SESSION_MINUTES", default=60)

@@ -1,12 +1,17 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from sessions_app.admin.overview import overview_view
 from sessions_app.api.health import health
 
 urlpatterns = [
     path("health", health, name="health"),
+    path("", RedirectView.as_view(pattern_name="admin:index"), name="root"),
+    # Before admin.site.urls, whose catch-all would answer 404 for an unknown app label.
+    path("admin/overview/", admin.site.admin_view(overview_view), name="admin-overview"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
