@@ -389,9 +389,10 @@ class ConsoleDailyCount(models.Model):
     - ``trds``: TRD versions created that day; key the quality score decile ("0".."90") or "none".
     """
 
-    pk = models.CompositePrimaryKey("day", "metric", "key", "shard")
-    day = models.DateField()
+    # Metric first: every read names its metrics and a range of days, an index range scan.
+    pk = models.CompositePrimaryKey("metric", "day", "key", "shard")
     metric = models.CharField(max_length=20)
+    day = models.DateField()
     key = models.TextField()
     shard = models.SmallIntegerField()
     n = models.BigIntegerField(default=0)

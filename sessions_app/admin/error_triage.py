@@ -79,8 +79,8 @@ class ErrorTriageMixin:
                                + _query(recovered=0, **params)) if can_change and group.open < group.total else None,
                 "first_seen": ago(group.first_seen),
                 "last_seen": ago(group.last_seen),
-                "hours": charts.sparkline(group.hours, triage.hour_labels, colour=ERROR_COLOURS["open"], width=96),
-                "days": charts.sparkline(group.days, triage.day_labels, colour=ERROR_COLOURS["open"], width=112),
+                "hours": charts.sparkline(group.hours, triage.hour_labels, colour=ERROR_COLOURS["open"], width=72),
+                "days": charts.sparkline(group.days, triage.day_labels, colour=ERROR_COLOURS["open"], width=98),
             })
         context = {
             **self.admin_site.each_context(request),

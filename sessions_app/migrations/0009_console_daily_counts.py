@@ -44,8 +44,8 @@ def _upsert(table: str, parts: list[tuple[str, int]]) -> str:
         SELECT day, metric, key, my_shard, sum(dn) FROM (
 {rows}
         ) AS delta
-        GROUP BY day, metric, key HAVING sum(dn) <> 0 ORDER BY day, metric, key
-        ON CONFLICT (day, metric, key, shard) DO UPDATE SET n = c.n + EXCLUDED.n;"""  # noqa: S608
+        GROUP BY metric, day, key HAVING sum(dn) <> 0 ORDER BY metric, day, key
+        ON CONFLICT (metric, day, key, shard) DO UPDATE SET n = c.n + EXCLUDED.n;"""  # noqa: S608
 
 
 def _create(table: str) -> str:
@@ -110,9 +110,9 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='ConsoleDailyCount',
             fields=[
-                ('pk', models.CompositePrimaryKey('day', 'metric', 'key', 'shard', blank=True, editable=False, primary_key=True, serialize=False)),
-                ('day', models.DateField()),
+                ('pk', models.CompositePrimaryKey('metric', 'day', 'key', 'shard', blank=True, editable=False, primary_key=True, serialize=False)),
                 ('metric', models.CharField(max_length=20)),
+                ('day', models.DateField()),
                 ('key', models.TextField()),
                 ('shard', models.SmallIntegerField()),
                 ('n', models.BigIntegerField(default=0)),
