@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from django.db.models import Max, Sum
+from django.db.models import Sum
 from django.utils import timezone
 
 from sessions_app.choices import SessionStage, SessionStatus
@@ -74,9 +74,11 @@ def _window(days: int, today: date) -> tuple[date, date]:
     """The last `days` days; when nothing was recorded in them, the `days` up to the latest day with data."""
     end = today
     start = end - timedelta(days=days - 1)
+    # Days whose rows sum to zero (a row moved to another day, a session deleted) do not count.
     latest = (
         ConsoleDailyCount.objects.filter(metric__in=("sessions", "errors"), day__lte=today)
-        .aggregate(latest=Max("day"))["latest"]
+        .values("day").annotate(total=Sum("n")).filter(total__gt=0).order_by("-day")
+        .values_list("day", flat=True).first()
     )
     if latest is not None and latest < start:
         end = latest
@@ -89,8 +91,6 @@ def _stuck(cutoff: datetime, limit: int) -> tuple[list[TechSpecSession], int]:
     oldest = list(running.order_by("updated_at").only(
         "id", "status", "current_stage", "progress_percentage", "updated_at", "created_at", "user_id",
     )[:limit])
-    if len(oldest) < limit:
-        return oldest, len(oldest)
     # A sliced count is COUNT(*) over a LIMITed subquery: it stops reading the index at the cap.
     return oldest, running.order_by().values("pk")[: STUCK_COUNT_CAP + 1].count()
 
