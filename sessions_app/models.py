@@ -387,6 +387,9 @@ class ConsoleDailyCount(models.Model):
     - ``errors`` / ``open_errors``: errors logged that day (all / not recovered);
       key ``node<US>error_type`` (US is the unit separator, chr(31)).
     - ``trds``: TRD versions created that day; key the quality score decile ("0".."90") or "none".
+
+    Every fact is counted twice: on its day and on 1970-01-01 (selectors.overview.ALL_TIME), so
+    all-time figures read one day's rows however many days there are.
     """
 
     # Metric first: every read names its metrics and a range of days, an index range scan.

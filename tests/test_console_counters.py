@@ -14,8 +14,10 @@ from tests.factories import AgentErrorLogFactory, GeneratedTRDDocumentFactory, T
 
 pytestmark = pytest.mark.django_db
 
+# Each fact on its day and on 1970-01-01, the all-time day.
 RECOUNT = """
-SELECT metric, day, key, count(*) FROM (
+SELECT metric, CASE WHEN all_time THEN DATE '1970-01-01' ELSE day END, key, count(*)
+FROM (VALUES (false), (true)) AS t(all_time), (
     SELECT 'sessions' AS metric, (created_at AT TIME ZONE 'UTC')::date AS day, status || '/' || current_stage AS key
     FROM tech_spec_sessions
     UNION ALL

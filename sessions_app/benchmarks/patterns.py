@@ -12,6 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
+
+from django.urls import reverse
 
 from design_bridge import services as design_services
 from sessions_app import selectors, services
@@ -87,6 +90,11 @@ def _get(ctx, url: str, **extra):
     return response
 
 
+def _console_url(name: str, **params) -> str:
+    url = reverse(name)
+    return f"{url}?{urlencode(params)}" if params else url
+
+
 def _admin(ctx, url: str):
     response = ctx.admin_client.get(url)
     if response.status_code != 200:
@@ -144,6 +152,13 @@ PATTERNS: list[Pattern] = [
     Pattern("admin_design_outputs_changelist", 300, "admin", lambda c: _admin(c, c.admin_urls["design_outputs"])),
     Pattern(
         "admin_design_decisions_changelist", 300, "admin", lambda c: _admin(c, c.admin_urls["design_decisions"])
+    ),
+    # Staff console (issue 17): summaries kept by triggers and the first rows of indexes, never a scan.
+    Pattern("admin_overview", 300, "admin", lambda c: _admin(c, _console_url("admin-overview"))),
+    Pattern("admin_overview_365_days", 300, "admin", lambda c: _admin(c, _console_url("admin-overview", days=365))),
+    Pattern(
+        "admin_error_groups_all_time_by_trend", 300, "admin",
+        lambda c: _admin(c, _console_url("admin:sessions_app_agenterrorlog_groups", window="all", sort="trend")),
     ),
 ]
 

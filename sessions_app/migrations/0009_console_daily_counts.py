@@ -3,7 +3,8 @@
 Statement-level triggers with transition tables, like session_status_counts
 (0004): one upsert per statement and (day, metric, key), however many rows it
 touched; an UPDATE writes only the net change, so a progress tick writes nothing.
-Days are UTC dates, whatever the writer's TimeZone.
+Days are UTC dates, whatever the writer's TimeZone. Every fact is also counted
+on 1970-01-01 (ALL_TIME), so an all-time figure reads one day's rows, not every day's.
 """
 
 from django.db import migrations, models
@@ -25,6 +26,10 @@ FACTS = {
         SELECT (r.created_at AT TIME ZONE 'UTC')::date, 'trds',
                coalesce(least(floor(r.quality_score / 10) * 10, 90)::int::text, 'none')""",
 }
+ALL_TIME = "DATE '1970-01-01'"  # sessions_app.selectors.overview.ALL_TIME
+# Each fact twice: on its own day and on the all-time day.
+TWICE = "(VALUES (false), (true)) AS t(all_time)"
+DAY = f"CASE WHEN t.all_time THEN {ALL_TIME} ELSE f.day END"
 METRICS = {
     "tech_spec_sessions": "('sessions', 'completed')",
     "agent_error_logs": "('errors', 'open_errors')",
@@ -35,8 +40,8 @@ METRICS = {
 # The SQL below is assembled from this module's constants only (no input), hence the S608 waivers.
 def _upsert(table: str, parts: list[tuple[str, int]]) -> str:
     rows = "\n            UNION ALL\n".join(
-        f"            SELECT f.day, f.metric, f.key, {sign} AS dn FROM {source} AS r,"  # noqa: S608
-        f" LATERAL ({FACTS[table]}) AS f(day, metric, key)"
+        f"            SELECT {DAY} AS day, f.metric, f.key, {sign} AS dn FROM {source} AS r,"  # noqa: S608
+        f" LATERAL ({FACTS[table]}) AS f(day, metric, key), {TWICE}"
         for source, sign in parts
     )
     return f"""
@@ -82,8 +87,9 @@ CREATE TRIGGER console_counts_truncate AFTER TRUNCATE ON {table}
 
 -- Rows that exist before this migration.
 INSERT INTO console_daily_counts (day, metric, key, shard, n)
-SELECT f.day, f.metric, f.key, 0, count(*) FROM {table} AS r, LATERAL ({FACTS[table]}) AS f(day, metric, key)
-GROUP BY f.day, f.metric, f.key;
+SELECT {DAY}, f.metric, f.key, 0, count(*)
+FROM {table} AS r, LATERAL ({FACTS[table]}) AS f(day, metric, key), {TWICE}
+GROUP BY 1, 2, 3;
 """  # noqa: S608
 
 

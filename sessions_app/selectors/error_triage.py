@@ -17,7 +17,7 @@ from django.db.models.functions import TruncHour
 from django.utils import timezone
 
 from sessions_app.models import AgentErrorLog, ConsoleDailyCount
-from sessions_app.selectors.overview import GROUP_SEPARATOR
+from sessions_app.selectors.overview import ALL_TIME, GROUP_SEPARATOR
 
 TREND_DAYS = 14
 SORTS = ("open", "count", "last_seen", "trend")
@@ -88,12 +88,14 @@ def error_triage(*, window_days: int | None = 30, sort: str = "open", node: str 
     counts = ConsoleDailyCount.objects.filter(metric__in=("errors", "open_errors"))
     if node is not None and error_type is not None:
         counts = counts.filter(key=f"{node}{GROUP_SEPARATOR}{error_type}")
+    # All-time figures from the ALL_TIME day's rows; the window's from its days (an index range each).
+    window_rows = Q(day__gte=since) if since else Q(day=ALL_TIME)
     totals = (
-        counts.values_list("key").order_by()
+        counts.filter(Q(day=ALL_TIME) | window_rows).values_list("key").order_by()
         .annotate(
-            total=Sum("n", filter=Q(metric="errors")),
-            in_window=Sum("n", filter=Q(metric="errors", day__gte=since) if since else Q(metric="errors")),
-            open=Sum("n", filter=Q(metric="open_errors")),
+            total=Sum("n", filter=Q(metric="errors", day=ALL_TIME)),
+            in_window=Sum("n", filter=Q(metric="errors") & window_rows),
+            open=Sum("n", filter=Q(metric="open_errors", day=ALL_TIME)),
         )
     )
     by_key = {key: (int(t or 0), int(w or 0), int(o or 0)) for key, t, w, o in totals if t}

@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+from django.db import connection
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -22,6 +23,8 @@ RUNNING_STATUSES = (SessionStatus.IN_PROGRESS, SessionStatus.WAITING_USER)
 # The stuck count stops here: "1,000+" says enough, and counting further reads more of the index.
 STUCK_COUNT_CAP = 1000
 GROUP_SEPARATOR = chr(31)  # between node and error type in console_daily_counts.key
+# The day on which console_daily_counts also counts every fact: all-time figures read only its rows.
+ALL_TIME = date(1970, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -70,16 +73,25 @@ def _percentile(buckets: dict[int, int], q: float) -> float | None:
     return math.pow(2, (max(buckets) + 1) / 4)
 
 
+# One max() per metric, so each is a backward scan of the (metric, day, ...) key (an IN list is not).
+_LATEST_DAY = """
+SELECT greatest(
+    (SELECT max(day) FROM console_daily_counts
+     WHERE metric = 'sessions' AND day > %(after)s AND day <= %(today)s AND n > 0),
+    (SELECT max(day) FROM console_daily_counts
+     WHERE metric = 'errors' AND day > %(after)s AND day <= %(today)s AND n > 0)
+)
+"""
+
+
 def _window(days: int, today: date) -> tuple[date, date]:
     """The last `days` days; when nothing was recorded in them, the `days` up to the latest day with data."""
     end = today
     start = end - timedelta(days=days - 1)
-    # Days whose rows sum to zero (a row moved to another day, a session deleted) do not count.
-    latest = (
-        ConsoleDailyCount.objects.filter(metric__in=("sessions", "errors"), day__lte=today)
-        .values("day").annotate(total=Sum("n")).filter(total__gt=0).order_by("-day")
-        .values_list("day", flat=True).first()
-    )
+    # n > 0: a day whose row went to zero (its one session moved or deleted) holds nothing to show.
+    with connection.cursor() as cursor:
+        cursor.execute(_LATEST_DAY, {"after": ALL_TIME, "today": today})
+        latest = cursor.fetchone()[0]
     if latest is not None and latest < start:
         end = latest
         start = end - timedelta(days=days - 1)
@@ -105,7 +117,9 @@ def session_overview(*, days: int = 30, stuck_after: timedelta, stuck_limit: int
 
     by_status = session_counts_by_status()
     by_stage = dict.fromkeys(SessionStage.values, 0)
-    stage_rows = ConsoleDailyCount.objects.filter(metric="sessions").values_list("key").annotate(total=Sum("n"))
+    stage_rows = (
+        ConsoleDailyCount.objects.filter(metric="sessions", day=ALL_TIME).values_list("key").annotate(total=Sum("n"))
+    )
     for key, total in stage_rows:
         stage = key.partition("/")[2]
         by_stage[stage] = by_stage.get(stage, 0) + int(total)
