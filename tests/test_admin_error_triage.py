@@ -46,7 +46,7 @@ def test_a_window_says_how_many_older_errors_it_leaves_out(admin_client):
     response = admin_client.get(GROUPS, {"window": "30"})
 
     assert {node for node, _ in groups(response)} == {"new_node"}
-    assert response.context["older"] == 2
+    assert response.context["triage"].older == 2
     assert "2 older errors not in this window" in response.content.decode()
 
 

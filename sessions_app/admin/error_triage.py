@@ -77,6 +77,9 @@ class ErrorTriageMixin:
                                 + _query(recovered=1, **params)) if can_change and group.open else None,
                 "reopen_url": (reverse("admin:sessions_app_agenterrorlog_group_recovered") + "?"
                                + _query(recovered=0, **params)) if can_change and group.open < group.total else None,
+                "events": f"{group.in_window:,}",
+                "total": f"{group.total:,}",
+                "open": f"{group.open:,}",
                 "first_seen": ago(group.first_seen),
                 "last_seen": ago(group.last_seen),
                 "hours": charts.sparkline(group.hours, triage.hour_labels, colour=ERROR_COLOURS["open"], width=72),
@@ -96,7 +99,7 @@ class ErrorTriageMixin:
             "sort": sort,
             "single": single,
             "query_window": window,
-            "older": triage.older,
+            "older": f"{triage.older:,}" if triage.older else "",
             "changelist_url": reverse("admin:sessions_app_agenterrorlog_changelist"),
             "groups_url": reverse("admin:sessions_app_agenterrorlog_groups"),
         }

@@ -71,7 +71,7 @@ def overview_view(request):
     node_charts = [
         {
             "node": node,
-            "total": sum(values),
+            "total": f"{sum(values):,}",
             "chart": charts.sparkline(values, day_labels, colour=ERROR_COLOUR, width=300, height=36),
             "url": changelist_url(AgentErrorLog, node=node),
         }
@@ -83,8 +83,9 @@ def overview_view(request):
         "data": data,
         "days": days,
         "windows": WINDOWS,
-        "started_total": sum(data.started),
-        "completed_total": sum(data.completed),
+        "started_total": f"{sum(data.started):,}",
+        "completed_total": f"{sum(data.completed):,}",
+        "completions": f"{data.completions:,}",
         "per_day_chart": charts.day_lines(data.days, [
             ("started", STARTED_COLOUR, data.started), ("completed", COMPLETED_COLOUR, data.completed),
         ]),
@@ -95,6 +96,7 @@ def overview_view(request):
         "funnel_chart": charts.bar_rows(funnel_rows, caption="Stage funnel"),
         "quality_chart": charts.bar_rows(quality_rows, label_width=90, caption="TRD quality scores"),
         "quality_total": sum(n for _, n in data.trd_quality),
+        "quality_total_text": f"{sum(n for _, n in data.trd_quality):,}",
         "median": duration(data.median_seconds),
         "p90": duration(data.p90_seconds),
         "stuck": stuck,
