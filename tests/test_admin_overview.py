@@ -150,3 +150,12 @@ def test_overview_query_count_does_not_grow_with_the_data(admin_client):
     add(25)
     assert queries() == few
     assert AgentErrorLog.objects.count() == 27
+
+
+def test_a_year_is_drawn_per_week(admin_client):
+    TechSpecSessionFactory.create_batch(2)
+    response = admin_client.get(OVERVIEW, {"days": "365"})
+    html = response.content.decode()
+    points = re.search(r'class="chart lines"[^>]*data-points="(\d+)"', html)
+    assert int(points.group(1)) == 2 * 53 and "started and completed per week" in html
+    assert sum(response.context["data"].started) == 2  # the figures stay per day underneath

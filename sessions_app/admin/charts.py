@@ -58,7 +58,7 @@ def bar_rows(rows: Sequence[tuple[str, int, str]], *, width: int = 420, label_wi
 
 
 def day_lines(days: Sequence[date], series: Sequence[tuple[str, str, Sequence[int]]], *, width: int = 860,
-              height: int = 220) -> SafeString:
+              height: int = 220, period: str = "day") -> SafeString:
     """One line per (name, colour, values-per-day), dots with their date and number on hover, round y ticks."""
     left, right, top, bottom = 48, 12, 12, 26
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -95,7 +95,8 @@ def day_lines(days: Sequence[date], series: Sequence[tuple[str, str, Sequence[in
         for i, v in enumerate(values):
             parts.append(
                 f'<circle class="point" cx="{x(i):.1f}" cy="{y(v):.1f}" r="3" fill="{colour}">'
-                f"<title>{days[i]:%a %Y-%m-%d}: {_fmt(v)} {escape(name)}</title></circle>"
+                f"<title>{'week of ' if period == 'week' else ''}{days[i]:%a %Y-%m-%d}: {_fmt(v)} {escape(name)}"
+                "</title></circle>"
             )
     parts.append("</svg>")
     return mark_safe("".join(parts))
@@ -112,12 +113,13 @@ def sparkline(values: Sequence[int], labels: Sequence[str], *, colour: str = "#b
         f' preserveAspectRatio="none"'
         f' data-points="{len(values)}" aria-label="{_fmt(sum(values))} {escape(unit)}">'
     ]
+    unit, bar_width = escape(unit), f"{max(slot - 1, 1):.1f}"
     for i, (value, label) in enumerate(zip(values, labels, strict=True)):
         bar = max(1.0, (height - 2) * value / peak) if value else 1.0
         fill = colour if value else GRID
         parts.append(
-            f'<rect class="point" x="{i * slot + 0.5:.1f}" y="{height - bar:.1f}" width="{max(slot - 1, 1):.1f}"'
-            f' height="{bar:.1f}" fill="{fill}"><title>{escape(label)}: {_fmt(value)} {escape(unit)}</title></rect>'
+            f'<rect class="point" x="{i * slot + 0.5:.1f}" y="{height - bar:.1f}" width="{bar_width}"'
+            f' height="{bar:.1f}" fill="{fill}"><title>{escape(label)}: {value:,} {unit}</title></rect>'
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))

@@ -39,6 +39,11 @@ def duration(seconds: float | None) -> str:
     return f"≈ {hours / 24:.1f} days"
 
 
+def _weeks(values: list[int]) -> list[int]:
+    """Per-day values summed per 7 days, from the window's first day."""
+    return [sum(values[i:i + 7]) for i in range(0, len(values), 7)]
+
+
 def _window(request) -> int:
     try:
         days = int(request.GET.get("days", DEFAULT_WINDOW))
@@ -53,7 +58,14 @@ def overview_view(request):
     days = _window(request)
     stuck_after = timedelta(minutes=settings.STUCK_SESSION_MINUTES)
     data = session_overview(days=days, stuck_after=stuck_after)
-    day_labels = [f"{day:%a %b %-d}" for day in data.days]
+    # Past 90 days a column or dot per day is thinner than a pixel: draw weeks instead.
+    weekly = len(data.days) > 90
+    periods, started, completed = data.days, data.started, data.completed
+    node_values = data.errors_by_node
+    if weekly:
+        periods, started, completed = data.days[::7], _weeks(data.started), _weeks(data.completed)
+        node_values = {node: _weeks(values) for node, values in node_values.items()}
+    period_labels = [f"week of {day:%a %b %-d}" if weekly else f"{day:%a %b %-d}" for day in periods]
     status_rows = [(s.label, data.by_status.get(s.value, 0), STATUS_COLOURS[s.value]) for s in SessionStatus]
     stage_rows = [(s.label, data.by_stage.get(s.value, 0), STAGE_COLOURS[s.value]) for s in SessionStage]
     funnel_rows = [(SessionStage(stage).label, n, STAGE_COLOURS[stage]) for stage, n in data.funnel]
@@ -72,10 +84,10 @@ def overview_view(request):
         {
             "node": node,
             "total": f"{sum(values):,}",
-            "chart": charts.sparkline(values, day_labels, colour=ERROR_COLOUR, width=300, height=36),
+            "chart": charts.sparkline(values, period_labels, colour=ERROR_COLOUR, width=300, height=36),
             "url": changelist_url(AgentErrorLog, node=node),
         }
-        for node, values in data.errors_by_node.items()
+        for node, values in node_values.items()
     ]
     context = {
         **admin.site.each_context(request),
@@ -86,9 +98,10 @@ def overview_view(request):
         "started_total": f"{sum(data.started):,}",
         "completed_total": f"{sum(data.completed):,}",
         "completions": f"{data.completions:,}",
-        "per_day_chart": charts.day_lines(data.days, [
-            ("started", STARTED_COLOUR, data.started), ("completed", COMPLETED_COLOUR, data.completed),
-        ]),
+        "per_day_chart": charts.day_lines(periods, [
+            ("started", STARTED_COLOUR, started), ("completed", COMPLETED_COLOUR, completed),
+        ], period="week" if weekly else "day"),
+        "period": "week" if weekly else "day",
         "started_colour": STARTED_COLOUR,
         "completed_colour": COMPLETED_COLOUR,
         "status_chart": charts.bar_rows(status_rows, caption="Sessions by status"),
