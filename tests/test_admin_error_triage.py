@@ -166,3 +166,11 @@ def test_grouped_view_query_count_does_not_grow_with_errors_or_groups(admin_clie
     for i in range(30):
         aged(AgentErrorLogFactory(node=f"node_{i % 6}", error_type=f"Type{i % 4}"), days=i)
     assert queries() == few
+
+
+def test_a_hand_made_group_request_with_an_overlong_name_is_refused_cleanly(admin_client):
+    AgentErrorLogFactory(node="n", error_type="T")
+    response = admin_client.post(GROUP_ACTION, {"node": "n" * 101, "error_type": "T", "recovered": "1"})
+    assert response.status_code == 302
+    assert any("node" in str(m) for m in get_messages(response.wsgi_request))
+    assert AgentErrorLog.objects.get().recovered is False

@@ -20,6 +20,7 @@ from sessions_app.admin.palette import ERROR_COLOURS
 from sessions_app.models import AgentErrorLog
 from sessions_app.selectors.error_triage import SORTS, error_group_open_count, error_triage
 from sessions_app.services import error_group_set_recovered, errors_set_recovered
+from techspec_project.errors import DomainError
 
 # The grouped view's windows (days; None is all time).
 GROUP_WINDOWS = {"1": 1, "7": 7, "30": 30, "all": None}
@@ -117,7 +118,11 @@ class ErrorTriageMixin:
             return HttpResponseRedirect(reverse("admin:sessions_app_agenterrorlog_groups"))
         verb = "mark recovered" if recovered else "reopen"
         if request.method == "POST":
-            changed = error_group_set_recovered(node=node, error_type=error_type, recovered=recovered)
+            try:
+                changed = error_group_set_recovered(node=node, error_type=error_type, recovered=recovered)
+            except DomainError as exc:  # a hand-made request: a name longer than the column
+                messages.error(request, exc.message)
+                return HttpResponseRedirect(reverse("admin:sessions_app_agenterrorlog_groups"))
             state = "recovered" if recovered else "reopened"
             messages.success(request, f"{_plural(changed, 'error')} of {node} · {error_type} {state}.")
             return HttpResponseRedirect(group_url(node, error_type))
