@@ -168,8 +168,9 @@ class ErrorTriageMixin:
             "group_url": group_url(obj.node, obj.error_type),
             # Styled like the object-tools links beside it, in the colour of the state it leads to.
             "button_style": (
-                "border:0;cursor:pointer;border-radius:15px;padding:3px 12px;font-size:11px;"
-                "text-transform:uppercase;letter-spacing:.5px;color:#fff;background:"
+                "display:block;float:left;border:0;cursor:pointer;border-radius:15px;padding:3px 12px;"
+                "font-size:0.6875rem;line-height:1.4;font-weight:400;font-family:inherit;text-transform:uppercase;letter-spacing:.5px;"
+                "color:#fff;background:"
                 + ERROR_COLOURS["open" if obj.recovered else "recovered"]
             ),
         }

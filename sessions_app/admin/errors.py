@@ -39,7 +39,7 @@ class AgentErrorLogAdmin(ErrorTriageMixin, ExactIdSearchMixin, BigTableAdmin):
     ordering = ("-created_at", "-id")
     actions = ("mark_recovered", "reopen")
     readonly_fields = (
-        "id", "state", "session_link", "group_link", "node", "error_type", "message_block", "stack_trace_block",
+        "id", "state", "session_page_link", "group_link", "node", "error_type", "message_block", "stack_trace_block",
         "retry_count", "recovery_strategy", "created_at",
     )
     fields = readonly_fields
@@ -75,6 +75,11 @@ class AgentErrorLogAdmin(ErrorTriageMixin, ExactIdSearchMixin, BigTableAdmin):
     @admin.display(description="state")
     def state(self, obj):
         return error_state_badge(obj.recovered)
+
+    @admin.display(description="session")
+    def session_page_link(self, obj):
+        # The whole id on the error's own page: it is there to be read and copied.
+        return admin_link(TechSpecSession, obj.session_id, format_html('<code style="color:inherit">{}</code>', obj.session_id))
 
     @admin.display(description="group")
     def group_link(self, obj):
