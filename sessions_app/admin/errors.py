@@ -79,7 +79,8 @@ class AgentErrorLogAdmin(ErrorTriageMixin, ExactIdSearchMixin, BigTableAdmin):
     @admin.display(description="session")
     def session_page_link(self, obj):
         # The whole id on the error's own page: it is there to be read and copied.
-        return admin_link(TechSpecSession, obj.session_id, format_html('<code style="color:inherit">{}</code>', obj.session_id))
+        text = format_html('<code style="color:inherit">{}</code>', obj.session_id)
+        return admin_link(TechSpecSession, obj.session_id, text)
 
     @admin.display(description="group")
     def group_link(self, obj):
