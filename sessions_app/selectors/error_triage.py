@@ -141,6 +141,15 @@ def error_triage(*, window_days: int | None = 30, sort: str = "open", node: str 
 
 
 def error_group_open_count(*, node: str, error_type: str, recovered: bool) -> int:
-    """How many errors of the group a "mark recovered" (or "reopen") would change: exact, on the group's index."""
-    return AgentErrorLog.objects.filter(node=node, error_type=error_type).exclude(recovered=recovered).count()
+    """How many errors of the group a "mark recovered" (or "reopen") would change.
 
+    From the all-time counters (exact, kept by triggers): one index lookup, where counting
+    the rows themselves would visit every error of the group to read its recovered flag.
+    """
+    totals = ConsoleDailyCount.objects.filter(
+        metric__in=("errors", "open_errors"), day=ALL_TIME, key=f"{node}{GROUP_SEPARATOR}{error_type}",
+    ).aggregate(
+        errors=Sum("n", filter=Q(metric="errors"), default=0),
+        open=Sum("n", filter=Q(metric="open_errors"), default=0),
+    )
+    return int(totals["open"] if recovered else totals["errors"] - totals["open"])
