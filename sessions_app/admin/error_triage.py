@@ -129,7 +129,8 @@ class ErrorTriageMixin:
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": f"{verb.capitalize()} every error of {node} · {error_type}?",
+            "title": (f"Mark every open error of {node} · {error_type} recovered?" if recovered
+                      else f"Reopen every recovered error of {node} · {error_type}?"),
             "node": node, "error_type": error_type, "recovered": "1" if recovered else "0",
             "count": error_group_open_count(node=node, error_type=error_type, recovered=recovered),
             "verb": verb,
