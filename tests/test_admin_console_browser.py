@@ -80,7 +80,7 @@ def test_console_walkthrough_in_a_real_browser(browser, live_server, console_dat
     assert browser.find_elements(By.CSS_SELECTOR, "#errors-by-node svg.chart.spark rect.point")
     assert browser.find_element(By.CSS_SELECTOR, "#median").text.startswith("≈ 2 h")
     row = browser.find_element(By.CSS_SELECTOR, "#stuck tr.stuck-session")
-    assert row.find_element(By.CSS_SELECTOR, ".badge-waiting_user").text == "Waiting for user"
+    assert row.find_element(By.CSS_SELECTOR, ".ts-badge[data-value='waiting_user']").text == "Waiting for user"
     look(browser, shots, "01-overview")
 
     # The stuck session's own page.
@@ -114,11 +114,11 @@ def test_console_walkthrough_in_a_real_browser(browser, live_server, console_dat
     trace = browser.find_element(By.CSS_SELECTOR, "pre.stack-trace")
     assert "\n  File \"agent/nodes.py\", line 12\n    call()" in trace.text
     assert "monospace" in trace.value_of_css_property("font-family").lower()
-    assert browser.find_element(By.CSS_SELECTOR, ".badge-recovered").text == "recovered"
+    assert browser.find_element(By.CSS_SELECTOR, ".ts-badge[data-value='recovered']").text == "recovered"
     look(browser, shots, "06-error-page")
     browser.find_element(By.ID, "reopen-error").click()
     wait_for(browser, f"/{errors[0].pk}/change/")
-    assert browser.find_element(By.CSS_SELECTOR, ".badge-open").text == "open"
+    assert browser.find_element(By.CSS_SELECTOR, ".ts-badge[data-value='open']").text == "open"
     errors[0].refresh_from_db()
     assert errors[0].recovered is False
     look(browser, shots, "07-error-reopened")

@@ -35,7 +35,7 @@ def test_job_page_shows_outputs_decisions_and_sessions(admin_client):
     assert html.count("class='design-output'") == 5 and "src/App.tsx" in html
     assert "typography" in html and "Inter &lt;b&gt;bold&lt;/b&gt;" in html  # the agent's text, escaped
     assert reverse("admin:sessions_app_techspecsession_change", args=[session.pk]) in html
-    assert "badge-failed" in html
+    assert 'data-value="failed"' in html
 
 
 def test_job_page_reads_only_a_preview_of_a_large_document(admin_client):

@@ -135,7 +135,7 @@ def test_error_page_keeps_the_stack_trace_monospaced_indented_and_escaped(admin_
     assert block and "monospace" in html[block.start():block.start() + 200]
     assert '\n  File &quot;agent/nodes.py&quot;, line 97\n    raise X(&quot;&lt;b&gt;&quot;)' in block.group(1)
     assert reverse("admin:sessions_app_techspecsession_change", args=[error.session_id]) in html
-    assert GROUPS in html and "badge-open" in html
+    assert GROUPS in html and 'data-value="open"' in html
 
 
 def test_error_page_buttons_recover_and_reopen_it(admin_client):

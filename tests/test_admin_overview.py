@@ -103,7 +103,7 @@ def test_stuck_sessions_are_running_ones_idle_past_the_threshold(admin_client, s
     assert [s.pk for s in response.context["data"].stuck] == [stuck.pk]
     html = response.content.decode()
     assert reverse("admin:sessions_app_techspecsession_change", args=[stuck.pk]) in html
-    assert "badge-waiting_user" in html and "Stuck sessions: 1" in html
+    assert 'data-value="waiting_user"' in html and "Stuck sessions: 1" in html
 
     settings.STUCK_SESSION_MINUTES = 120
     assert admin_client.get(OVERVIEW).context["data"].stuck == []

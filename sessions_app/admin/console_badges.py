@@ -1,33 +1,28 @@
-"""Coloured badges for session statuses and error states (colours: palette.py), and short relative times."""
+"""Badges by meaning (session status, stage, error state) on admin_display's one badge; short relative times."""
 
 from __future__ import annotations
 
 from django.utils import timezone
-from django.utils.html import format_html
 
 from sessions_app.admin.palette import ERROR_COLOURS, STAGE_COLOURS, STATUS_COLOURS
 from sessions_app.choices import SessionStage, SessionStatus
-
-BADGE = (
-    '<span class="badge badge-{}" style="background:{};color:#fff;border-radius:9px;padding:1px 8px;'
-    'font-size:11px;font-weight:600;white-space:nowrap">{}</span>'
-)
+from techspec_project.admin_display import badge
 
 
 def status_badge(value: str) -> str:
     """A session status as a coloured pill with its human label."""
     label = SessionStatus(value).label if value in SessionStatus.values else value
-    return format_html(BADGE, value, STATUS_COLOURS.get(value, "#6b7280"), label)
+    return badge(value, label, STATUS_COLOURS)
 
 
 def stage_badge(value: str) -> str:
     label = SessionStage(value).label if value in SessionStage.values else value
-    return format_html(BADGE, value, STAGE_COLOURS.get(value, "#6b7280"), label)
+    return badge(value, label, STAGE_COLOURS)
 
 
 def error_state_badge(recovered: bool) -> str:
     state = "recovered" if recovered else "open"
-    return format_html(BADGE, state, ERROR_COLOURS[state], state)
+    return badge(state, state, ERROR_COLOURS)
 
 
 def ago(moment, now=None) -> str:

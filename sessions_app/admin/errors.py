@@ -13,6 +13,7 @@ from sessions_app.admin.common import (
     excerpt,
     recent_values_filter,
 )
+from sessions_app.admin.console_badges import error_state_badge
 from sessions_app.admin.error_triage import ErrorTriageMixin, group_url, stack_trace_html
 from sessions_app.admin.export import CsvExportMixin
 from sessions_app.admin.palette import ERROR_COLOURS
@@ -98,7 +99,7 @@ class AgentErrorLogAdmin(ErrorTriageMixin, DisplayMediaMixin, CsvExportMixin, Ex
 
     @admin.display(description="state")
     def state(self, obj):
-        return self.state_badge(obj)
+        return error_state_badge(obj.recovered)
 
     @admin.display(description="session")
     def session_page_link(self, obj):

@@ -32,6 +32,7 @@ from sessions_app.trd.html import markdown_to_html
 from sessions_app.trd.sections import CONTENT, SECTIONS
 from sessions_app.trd.validation import validation_markdown
 from techspec_project.admin_date_range import DateRangeFilter
+from techspec_project.admin_display import DisplayMediaMixin
 
 # More rows than this in one section's diff are cut: the API's compare has the whole diff.
 DIFF_ROWS_SHOWN = 3000
@@ -103,8 +104,8 @@ class GeneratedTRDDocumentAdmin(ReadOnlyAdminMixin, SessionLinkMixin, ExactIdSea
         "architecture_diagram_source", "tech_stack_document_source",
     )
 
-    class Media:
-        css = {"all": (TRD_CSS,)}
+    class Media(DisplayMediaMixin.Media):  # its own Media would otherwise hide the list styles and copy script
+        css = {"all": (*DisplayMediaMixin.Media.css["all"], TRD_CSS)}
 
     def get_queryset(self, request):
         # The list shows versions only; the change page shows the texts.
