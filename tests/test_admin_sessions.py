@@ -334,3 +334,15 @@ def test_sessions_sort_only_by_indexed_columns(admin_client):
     columns = list(admin_client.get(CHANGELIST).context["cl"].list_display)
     by_hand = admin_client.get(CHANGELIST, {"o": str(columns.index("status_badge"))}).context["cl"]
     assert [str(o) for o in by_hand.queryset.query.order_by] == ["-created_at", "-id"]
+
+
+def test_session_page_labels_each_error_by_its_state(admin_client):
+    session = TechSpecSessionFactory()
+    recovered = AgentErrorLogFactory(session=session, recovered=True, node="recovered_node")
+    AgentErrorLogFactory(session=session, recovered=False, node="open_node")
+    html = admin_client.get(reverse("admin:sessions_app_techspecsession_change", args=[session.pk])).content.decode()
+    row = re.search(r"<tr[^>]*>(?:(?!</tr>).)*recovered_node(?:(?!</tr>).)*</tr>", html, re.S).group(0)
+    assert 'data-value="recovered"' in row and 'data-value="open"' not in row
+    assert str(recovered.pk)[-8:] in row  # the link to the error is its id's tail, not the word "open"
+    open_row = re.search(r"<tr[^>]*>(?:(?!</tr>).)*open_node(?:(?!</tr>).)*</tr>", html, re.S).group(0)
+    assert 'data-value="open"' in open_row
