@@ -365,3 +365,7 @@ class SessionStatusRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.id}: {self.status}/{self.current_stage} {self.progress_percentage}%"
+
+
+# The event log's models live in their own module; imported here so Django finds them.
+from sessions_app.models_events import SessionEvent, SessionEventCounter  # noqa: E402, F401

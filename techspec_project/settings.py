@@ -307,3 +307,7 @@ REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
     "rest_framework.parsers.FormParser",
     "rest_framework.parsers.MultiPartParser",
 ]
+
+# --- Live session events (WebSocket, sessions_app/events) --------------------
+# Events buffered for one socket before a client that reads too slowly is closed (4429).
+EVENTS_SOCKET_BUFFER = env.int("EVENTS_SOCKET_BUFFER", default=1000)
