@@ -113,3 +113,49 @@ def silent(socket: ClientConnection, seconds: float = 1.0) -> bool:
     except TimeoutError:
         return True
     return False
+
+
+class StalledClient:
+    """A WebSocket client that stops reading after the handshake (a raw socket with a small
+    receive window and websockets' sans-I/O protocol), then drains everything on demand.
+
+    websockets' own clients keep reading into memory in the background, which would hide
+    the server's backpressure.
+    """
+
+    def __init__(self, server: EventsServer, session_id, token: str):
+        import socket
+
+        from websockets.client import ClientProtocol
+        from websockets.uri import parse_uri
+
+        self.protocol = ClientProtocol(parse_uri(server.ws_url(session_id)), max_size=None)
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 32_768)
+        self.sock.connect(("127.0.0.1", server.port))
+        request = self.protocol.connect()
+        request.headers["Authorization"] = f"Bearer {token}"
+        self.protocol.send_request(request)
+        self.sock.sendall(b"".join(self.protocol.data_to_send()))
+
+    def drain(self, timeout: float = 30) -> tuple[list[dict], int | None]:
+        """Every event the server sent, and its close code (None if it did not close)."""
+        from websockets.frames import Opcode
+
+        self.sock.settimeout(timeout)
+        received, code = [], None
+        while code is None:
+            try:
+                data = self.sock.recv(1 << 16)
+            except TimeoutError:
+                break
+            if not data:
+                break
+            self.protocol.receive_data(data)
+            for event in self.protocol.events_received():
+                if getattr(event, "opcode", None) is Opcode.TEXT:
+                    received.append(json.loads(event.data))
+                elif getattr(event, "opcode", None) is Opcode.CLOSE:
+                    code = self.protocol.close_rcvd.code
+        self.sock.close()
+        return received, code

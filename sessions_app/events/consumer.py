@@ -97,6 +97,8 @@ class SessionEventsConsumer(AsyncWebsocketConsumer):
                 max(delay, 0), lambda: asyncio.ensure_future(self._stop(UNAUTHENTICATED, "Token expired."))
             )
         self.subscription.on_stop = self._on_subscription_stop
+        if self.subscription.overflowed or self.subscription.lost:  # while the snapshot was read
+            return self._on_subscription_stop(self.subscription)
         summary = StatusSummaryOutput(opening.summary).data
         await self.send(snapshot_event(opening, summary, datetime.now(UTC)))
         self._pump = asyncio.ensure_future(self._send_events(opening))
@@ -120,7 +122,7 @@ class SessionEventsConsumer(AsyncWebsocketConsumer):
         while True:
             batch = await self.subscription.wait()
             if not batch:
-                return  # stopped: _on_subscription_stop closes the socket
+                return  # stopped: on_stop closes the socket
             for seq, text in batch:
                 if seq <= last:
                     continue  # already sent by the replay

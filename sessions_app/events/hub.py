@@ -85,7 +85,8 @@ class Subscription:
 class EventHub:
     """The process's listener; `subscribe` returns only once LISTEN is in effect."""
 
-    def __init__(self):
+    def __init__(self, loop: asyncio.AbstractEventLoop):
+        self.loop = loop
         self._subscriptions: dict[uuid.UUID, set[Subscription]] = {}
         self._pending: deque[tuple[uuid.UUID, int]] = deque()
         self._wake = asyncio.Event()
@@ -96,7 +97,7 @@ class EventHub:
         """A subscription to one session's events; SessionNotFound for a malformed id."""
         session_id = as_uuid(session_id, SessionNotFound)
         if self._task is None or self._task.done():
-            self._listening = asyncio.get_running_loop().create_future()
+            self._listening = self.loop.create_future()
             self._task = asyncio.create_task(self._run(self._listening))
         await asyncio.shield(self._listening)  # raises if PostgreSQL cannot be reached
         subscription = Subscription(self, session_id, limit)
@@ -183,13 +184,13 @@ def _connection_params() -> dict:
     return {key: params[key] for key in _CONNECTION_KEYS if params.get(key) not in (None, "")}
 
 
-_hubs: dict[int, EventHub] = {}
+_hub: EventHub | None = None
 
 
 def event_hub() -> EventHub:
-    """The hub of the running event loop (one per process; tests may run several loops)."""
+    """The hub of this process's event loop (a test that runs a second loop gets a second hub)."""
+    global _hub
     loop = asyncio.get_running_loop()
-    hub = _hubs.get(id(loop))
-    if hub is None:
-        hub = _hubs[id(loop)] = EventHub()
-    return hub
+    if _hub is None or _hub.loop is not loop:
+        _hub = EventHub(loop)
+    return _hub
