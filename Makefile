@@ -23,10 +23,13 @@ db: install
 	$(BIN)/python manage.py createcachetable
 
 # An empty database gets the demo data; a first run gets a staff login (printed once).
+# uvicorn serves HTTP and the events WebSocket (/ws/tech-spec/<id>) on one port, reloading on code changes.
 run: db
 	$(BIN)/python manage.py ensure_demo_data
 	$(BIN)/python manage.py ensure_local_admin
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python manage.py check
+	$(BIN)/python -m uvicorn techspec_project.asgi:application --host $(HOST) --port $(PORT) \
+		--reload --reload-dir techspec_project --reload-dir sessions_app --reload-dir design_bridge
 
 lint: install
 	$(BIN)/ruff check .
@@ -64,7 +67,8 @@ BENCH_ARGS     ?=
 bench: db
 	$(BIN)/python manage.py bench_report --sessions $(BENCH_SESSIONS) --reps $(BENCH_REPS) $(BENCH_ARGS)
 
-# Production-like: gunicorn (techspec_project/gunicorn.conf.py) with DEBUG off, static files
+# Production-like: gunicorn (techspec_project/gunicorn.conf.py; uvicorn workers: HTTP and the events
+# WebSocket on one port; GUNICORN_WORKER_CLASS=gthread for WSGI threads, HTTP only) with DEBUG off, static files
 # by whitenoise, JSON request logs. Migrates (no statement timeout for index builds), creates
 # the cache table and collects static files first. Plain HTTP on loopback, so no redirect to
 # HTTPS unless SECURE_SSL_REDIRECT=true (what a deployment behind a TLS load balancer sets).
@@ -98,6 +102,14 @@ LOAD_ARGS        ?=
 load: db wrk-deps
 	$(BIN)/python manage.py load_report --sessions $(LOAD_SESSIONS) --seconds $(LOAD_SECONDS) \
 		--connections $(LOAD_CONNECTIONS) --workers $(LOAD_WORKERS) --threads $(LOAD_THREADS) $(LOAD_ARGS)
+
+# The same mix against gunicorn gthread (WSGI) and uvicorn workers (ASGI, what `make serve` runs),
+# alternating LOAD_ROUNDS times each in one run; writes that comparison to docs/PERFORMANCE.md.
+LOAD_ROUNDS ?= 2
+.PHONY: load-compare
+load-compare: db wrk-deps
+	$(BIN)/python manage.py load_compare --sessions $(LOAD_SESSIONS) --seconds $(LOAD_SECONDS) \
+		--rounds $(LOAD_ROUNDS) --connections $(LOAD_CONNECTIONS) --workers $(LOAD_WORKERS) --threads $(LOAD_THREADS)
 
 # schemathesis against a live runserver (seeded test database, staff token), longer than
 # the bounded run inside `make test`: no 5xx, every response matching the schema.

@@ -10,12 +10,15 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+import uuid
 from pathlib import Path
 
 import pytest
+from websockets.sync.client import connect
 
 from techspec_project.database_url import server_url
 from tests.conftest import _free_port
+from tests.events_server import close_code
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,9 +28,9 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 def _get(url: str):
     try:
         with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, dict(response.headers), response.read()
+            return response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
+        return error.code, error.headers, error.read()
 
 
 def test_make_serve_serves_the_admin_with_static_files_and_the_api_with_debug_off(tmp_path):
@@ -65,7 +68,8 @@ def test_make_serve_serves_the_admin_with_static_files_and_the_api_with_debug_of
 
         status, headers, body = _get(base + "/admin/login/")
         assert status == 200
-        assert headers["Server"].startswith("gunicorn")
+        # gunicorn's uvicorn workers answer (GUNICORN_WORKER_CLASS=asgi, make serve's default since issue 18).
+        assert {name.lower(): value for name, value in headers.items()}["server"] == "uvicorn"
         css = re.search(rb'href="(/static/admin/css/base\.[0-9a-f]{12}\.css)"', body)
         assert css and _get(base + css.group(1).decode())[0] == 200
 
@@ -74,6 +78,10 @@ def test_make_serve_serves_the_admin_with_static_files_and_the_api_with_debug_of
         assert b'"error"' in body and b"Traceback" not in body
         assert headers["X-Request-ID"]
         assert (tmp_path / "static" / "staticfiles.json").exists()  # the manifest of hashed names
+
+        # The session events WebSocket on the same port: answered, and refused without a token.
+        with connect(f"ws://127.0.0.1:{port}/ws/tech-spec/{uuid.uuid4()}", open_timeout=10) as socket:
+            assert close_code(socket) == 4401
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:

@@ -2,8 +2,9 @@
 
 Close codes (README, "Events"): 4400 bad cursor, 4401 no or invalid token (and at the
 token's expiry), 4404 unknown session or another user's (the same), 4429 too slow (the
-socket's buffer of unsent events filled up), 1012 the server lost its PostgreSQL
-listener (resume with the cursor), 1013 PostgreSQL unreachable (try again later).
+socket's buffer of unsent events filled up), 1011 events not configured (see
+EVENTS_DATABASE_URL), 1012 the server lost its PostgreSQL listener (resume with the
+cursor), 1013 PostgreSQL unreachable (try again later).
 
 Order of work on connect, which is what makes the seam between replay and live exact:
 subscribe to the hub first (LISTEN is in effect), then read the snapshot and the
@@ -22,6 +23,7 @@ import psycopg
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError
 
 from sessions_app.api.serializers import StatusSummaryOutput
@@ -39,7 +41,7 @@ from sessions_app.selectors.events import (
 logger = logging.getLogger(__name__)
 
 BAD_CURSOR, UNAUTHENTICATED, NOT_FOUND, TOO_SLOW = 4400, 4401, 4404, 4429
-SERVICE_RESTART, TRY_AGAIN_LATER = 1012, 1013
+SERVER_ERROR, SERVICE_RESTART, TRY_AGAIN_LATER = 1011, 1012, 1013
 
 
 class BadCursor(ValueError):
@@ -90,6 +92,9 @@ class SessionEventsConsumer(AsyncWebsocketConsumer):
         except (psycopg.Error, DatabaseError, OSError):
             logger.warning("events socket refused: PostgreSQL unreachable", exc_info=True)
             return await self._refuse(subprotocol, TRY_AGAIN_LATER, "Database unavailable, try again later.")
+        except ImproperlyConfigured as exc:
+            logger.error("events socket refused: %s", exc)
+            return await self._refuse(subprotocol, SERVER_ERROR, "Live events are not configured on this server.")
         await self.accept(subprotocol)
         if who.expires_at is not None:
             delay = (who.expires_at - datetime.now(UTC)).total_seconds()

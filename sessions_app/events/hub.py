@@ -20,6 +20,8 @@ import uuid
 from collections import deque
 
 import psycopg
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 from psycopg import sql
 
@@ -116,11 +118,11 @@ class EventHub:
         return sum(len(s) for s in self._subscriptions.values())
 
     async def _run(self, listening: asyncio.Future) -> None:
-        params = {**_connection_params(), "autocommit": True, "application_name": APPLICATION_NAME}
         try:
+            conninfo, params = _connection_params()
             async with (
-                await psycopg.AsyncConnection.connect(**params) as listen,
-                await psycopg.AsyncConnection.connect(**params) as reader,
+                await psycopg.AsyncConnection.connect(conninfo, **params) as listen,
+                await psycopg.AsyncConnection.connect(conninfo, **params) as reader,
             ):
                 await listen.execute(sql.SQL("LISTEN {}").format(sql.Identifier(CHANNEL)))
                 await reader.execute("SET TIME ZONE 'UTC'")
@@ -131,7 +133,7 @@ class EventHub:
                         self._note(notify.payload)
                 finally:
                     fetcher.cancel()
-        except (psycopg.Error, OSError) as exc:
+        except (psycopg.Error, OSError, ImproperlyConfigured) as exc:
             if not listening.done():
                 listening.set_exception(exc)
             else:
@@ -179,9 +181,19 @@ class EventHub:
             subscription.mark_lost()
 
 
-def _connection_params() -> dict:
+def _connection_params() -> tuple[str, dict]:
+    """EVENTS_DATABASE_URL, else the default database's parameters (not through PgBouncer:
+    LISTEN needs a session of its own, which transaction pooling does not keep)."""
+    extra = {"autocommit": True, "application_name": APPLICATION_NAME}
+    if settings.EVENTS_DATABASE_URL:
+        return settings.EVENTS_DATABASE_URL, extra
+    if settings.DB_PGBOUNCER:
+        raise ImproperlyConfigured(
+            "Live events need a direct PostgreSQL connection: with DB_PGBOUNCER on, set EVENTS_DATABASE_URL "
+            "to the primary itself (LISTEN does not work through transaction pooling)."
+        )
     params = connections["default"].get_connection_params()
-    return {key: params[key] for key in _CONNECTION_KEYS if params.get(key) not in (None, "")}
+    return "", {**{key: params[key] for key in _CONNECTION_KEYS if params.get(key) not in (None, "")}, **extra}
 
 
 _hub: EventHub | None = None

@@ -1,0 +1,82 @@
+"""manage.py load_compare: `make load`'s HTTP mix against gunicorn gthread (WSGI) and gunicorn with
+uvicorn workers (ASGI: HTTP and the events WebSocket on one port), interleaved, in one run.
+
+The machine is shared, so the two shapes alternate (gthread, asgi, asgi, gthread, ...) and each
+runs --rounds times; the table and the change in requests/s go to docs/PERFORMANCE.md.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from io import StringIO
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from sessions_app.management.commands.bench_report import update_markdown
+
+SHAPES = ("gthread", "asgi")
+
+
+class Command(BaseCommand):
+    help = ("Run load_report against gunicorn gthread and gunicorn with uvicorn workers, alternating, "
+            "and print (and write to docs/PERFORMANCE.md) the requests/s of each.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--sessions", type=int, default=100_000, help="Scale (default: 100000).")
+        parser.add_argument("--seconds", type=int, default=20, help="Length of each wrk run (default: 20).")
+        parser.add_argument("--rounds", type=int, default=2, help="Runs of each shape (default: 2).")
+        parser.add_argument("--connections", type=int, default=16, help="wrk connections (default: 16).")
+        parser.add_argument("--workers", type=int, default=2, help="gunicorn processes (default: 2).")
+        parser.add_argument("--threads", type=int, default=1, help="gthread threads per process (default: 1).")
+        parser.add_argument("--no-write", action="store_true", help="Print only; leave the docs alone.")
+
+    def handle(self, *args, **opts):
+        if opts["rounds"] < 1:
+            raise CommandError("--rounds must be at least 1.")
+        runs: list[dict] = []
+        for round_no in range(opts["rounds"]):
+            order = SHAPES if round_no % 2 == 0 else tuple(reversed(SHAPES))
+            for shape in order:
+                out = StringIO()
+                call_command("load_report", sessions=opts["sessions"], seconds=opts["seconds"],
+                             connections=opts["connections"], workers=opts["workers"], threads=opts["threads"],
+                             worker_class=shape, json=True, no_write=True, stdout=out, stderr=self.stderr)
+                report = json.loads(out.getvalue())
+                run = {"round": round_no + 1, "shape": shape, "rps": report["requests_per_second"],
+                       "p95": report["latency_ms"]["p95"], "non_2xx": report["non_2xx"],
+                       "load": report["load_average_before"], "date": report["date"], "machine": report["machine"]}
+                runs.append(run)
+                self.stderr.write(f"round {run['round']} {shape}: {run['rps']} requests/s")
+        section = render(runs, opts)
+        self.stdout.write(section)
+        if not opts["no_write"]:
+            update_markdown(settings.BASE_DIR / "docs" / "PERFORMANCE.md", "serving-compare", section)
+            self.stderr.write("Updated docs/PERFORMANCE.md.")
+
+
+def render(runs: list[dict], opts: dict) -> str:
+    means = {shape: statistics.mean(r["rps"] for r in runs if r["shape"] == shape) for shape in SHAPES}
+    change = (means["asgi"] - means["gthread"]) / means["gthread"] * 100
+    m = runs[0]["machine"]
+    lines = [
+        "## Serving HTTP through ASGI (gthread vs uvicorn workers)",
+        "",
+        f"Measured {runs[-1]['date']} on {m['cores']} cores, PostgreSQL {m['postgresql']}, Python {m['python']}, "
+        f"by `make load-compare LOAD_SESSIONS={opts['sessions']} LOAD_SECONDS={opts['seconds']} "
+        f"LOAD_ROUNDS={opts['rounds']}` (`manage.py load_compare`): `make load`'s mix, {opts['connections']} "
+        f"connections, gunicorn {opts['workers']} processes, gthread with {opts['threads']} thread(s) each "
+        "against uvicorn workers (`GUNICORN_WORKER_CLASS=asgi`, what `make serve` runs), alternating on a "
+        "machine other work shares.",
+        "",
+        "| round | workers | requests/s | client p95 ms | non-2xx | load average before |",
+        "| ---: | --- | ---: | ---: | ---: | ---: |",
+        *(f"| {r['round']} | {r['shape']} | {r['rps']} | {r['p95']} | {r['non_2xx']} | {r['load']} |" for r in runs),
+        "",
+        f"Mean requests/s: gthread {means['gthread']:.1f}, asgi {means['asgi']:.1f} "
+        f"({change:+.1f} % for asgi).",
+        "",
+    ]
+    return "\n".join(lines)
