@@ -111,6 +111,19 @@ load-compare: db wrk-deps
 	$(BIN)/python manage.py load_compare --sessions $(LOAD_SESSIONS) --seconds $(LOAD_SECONDS) \
 		--rounds $(LOAD_ROUNDS) --connections $(LOAD_CONNECTIONS) --workers $(LOAD_WORKERS) --threads $(LOAD_THREADS)
 
+# The events WebSocket under load: EVENTS_SOCKETS sockets over EVENTS_SESSIONS sessions while writers commit
+# EVENTS_RATE changes/s for EVENTS_SECONDS, then a reconnect storm; loopback, stops by itself, writes
+# docs/PERFORMANCE.md. Raises the open-files limit for itself and the server it starts.
+EVENTS_SOCKETS ?= 2000
+EVENTS_SESSIONS ?= 500
+EVENTS_RATE ?= 200
+EVENTS_SECONDS ?= 60
+.PHONY: events-bench
+events-bench: db
+	ulimit -n $$(ulimit -Hn) 2>/dev/null || true; \
+	$(BIN)/python manage.py events_bench --sockets $(EVENTS_SOCKETS) --sessions $(EVENTS_SESSIONS) \
+		--rate $(EVENTS_RATE) --seconds $(EVENTS_SECONDS)
+
 # schemathesis against a live runserver (seeded test database, staff token), longer than
 # the bounded run inside `make test`: no 5xx, every response matching the schema.
 fuzz: install
