@@ -66,8 +66,12 @@
     var selector = '[data-kind="' + entry.kind + '"][data-id="' + String(entry.id).replace(/"/g, "") + '"]';
     var element = container.querySelector(selector);
     if (element) {
-      var summary = element.querySelector("[data-live-text]") || element;
-      summary.textContent = entry.text;
+      var summary = element.querySelector("[data-live-text]");
+      if (summary) {
+        summary.textContent = " " + entry.text;
+      } else {
+        element.setAttribute("data-live-text", entry.text);  // an entry the page rendered: keep its markup
+      }
     } else {
       element = document.createElement(container.tagName === "UL" || container.tagName === "OL" ? "li" : "div");
       element.setAttribute("data-kind", entry.kind);
