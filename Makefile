@@ -67,8 +67,8 @@ BENCH_ARGS     ?=
 bench: db
 	$(BIN)/python manage.py bench_report --sessions $(BENCH_SESSIONS) --reps $(BENCH_REPS) $(BENCH_ARGS)
 
-# Production-like: gunicorn (techspec_project/gunicorn.conf.py; uvicorn workers: HTTP and the events
-# WebSocket on one port; GUNICORN_WORKER_CLASS=gthread for WSGI threads, HTTP only) with DEBUG off, static files
+# Production-like: gunicorn (techspec_project/gunicorn.conf.py) with gthread workers for HTTP on PORT and
+# uvicorn workers for the events WebSocket on EVENTS_PORT (PORT + 1; techspec_project/serve.py), DEBUG off, static files
 # by whitenoise, JSON request logs. Migrates (no statement timeout for index builds), creates
 # the cache table and collects static files first. Plain HTTP on loopback, so no redirect to
 # HTTPS unless SECURE_SSL_REDIRECT=true (what a deployment behind a TLS load balancer sets).
@@ -84,7 +84,7 @@ serve: install
 	$(SERVE_ENV) DB_STATEMENT_TIMEOUT_MS=0 $(BIN)/python manage.py migrate --noinput
 	$(SERVE_ENV) $(BIN)/python manage.py createcachetable
 	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
-	$(SERVE_ENV) HOST=$(HOST) PORT=$(PORT) exec $(BIN)/gunicorn -c techspec_project/gunicorn.conf.py
+	$(SERVE_ENV) HOST=$(HOST) PORT=$(PORT) exec $(BIN)/python techspec_project/serve.py
 
 # wrk against gunicorn on a seeded throwaway database techspec_load_$(LOAD_SESSIONS): 70 % status
 # polls, 20 % session lists, 10 % writes; prints the figures and rewrites that section of
@@ -103,7 +103,7 @@ load: db wrk-deps
 	$(BIN)/python manage.py load_report --sessions $(LOAD_SESSIONS) --seconds $(LOAD_SECONDS) \
 		--connections $(LOAD_CONNECTIONS) --workers $(LOAD_WORKERS) --threads $(LOAD_THREADS) $(LOAD_ARGS)
 
-# The same mix against gunicorn gthread (WSGI) and uvicorn workers (ASGI, what `make serve` runs),
+# The same mix against gunicorn gthread (WSGI, make serve's HTTP) and uvicorn workers (ASGI, HTTP through asgi.py),
 # alternating LOAD_ROUNDS times each in one run; writes that comparison to docs/PERFORMANCE.md.
 LOAD_ROUNDS ?= 2
 .PHONY: load-compare

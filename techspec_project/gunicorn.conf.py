@@ -8,10 +8,11 @@ import os
 
 _cores = os.cpu_count() or 1
 
-# asgi: uvicorn workers serve techspec_project.asgi, HTTP and the session events WebSocket
-# (/ws/tech-spec/<id>) on one port. gthread: the WSGI app in threads, HTTP only.
-# docs/PERFORMANCE.md has both measured in the same run ("Serving HTTP through ASGI").
-_worker_kind = os.environ.get("GUNICORN_WORKER_CLASS", "asgi")
+# gthread: the WSGI app in threads (HTTP). asgi: uvicorn workers serving techspec_project.asgi,
+# which answers the session events WebSocket (/ws/tech-spec/<id>) and HTTP too. `make serve`
+# (techspec_project/serve.py) runs one of each; docs/PERFORMANCE.md ("Serving HTTP through
+# ASGI") has why HTTP stays on gthread.
+_worker_kind = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 if _worker_kind == "asgi":
     wsgi_app = "techspec_project.asgi:application"
     worker_class = "uvicorn_worker.UvicornWorker"

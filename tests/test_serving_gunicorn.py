@@ -39,9 +39,9 @@ class Served:
         request = urllib.request.Request(self.url + path, headers=headers or {})
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
-                return response.status, response.headers, response.read()
+                return response.status, dict(response.headers), response.read()
         except urllib.error.HTTPError as error:
-            return error.code, error.headers, error.read()
+            return error.code, dict(error.headers), error.read()
 
     def pool_backends(self) -> set[int]:
         with psycopg.connect(self.database_url, autocommit=True) as conn:

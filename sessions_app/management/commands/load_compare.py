@@ -1,5 +1,5 @@
 """manage.py load_compare: `make load`'s HTTP mix against gunicorn gthread (WSGI) and gunicorn with
-uvicorn workers (ASGI: HTTP and the events WebSocket on one port), interleaved, in one run.
+uvicorn workers (ASGI: Django's HTTP views through techspec_project.asgi), interleaved, in one run.
 
 The machine is shared, so the two shapes alternate (gthread, asgi, asgi, gthread, ...) and each
 runs --rounds times; the table and the change in requests/s go to docs/PERFORMANCE.md.
@@ -82,8 +82,8 @@ def render(runs: list[dict], opts: dict) -> str:
         f"by `make load-compare LOAD_SESSIONS={opts['sessions']} LOAD_SECONDS={opts['seconds']} "
         f"LOAD_ROUNDS={opts['rounds']}` (`manage.py load_compare`): `make load`'s mix, {opts['connections']} "
         f"connections, gunicorn {opts['workers']} processes, gthread with {opts['threads']} thread(s) each "
-        "against uvicorn workers (`GUNICORN_WORKER_CLASS=asgi`, what `make serve` runs), alternating on a "
-        "machine other work shares.",
+        "against uvicorn workers (`GUNICORN_WORKER_CLASS=asgi`, which would serve HTTP and the events WebSocket "
+        "on one port), alternating on a machine other work shares.",
         "",
         "| round | workers | requests/s | client p95 ms | non-2xx | load average before |",
         "| ---: | --- | ---: | ---: | ---: | ---: |",
