@@ -63,7 +63,7 @@ def start_server(url: str, workers: int, tmp: Path) -> tuple[subprocess.Popen, i
         "JWT_SIGNING_KEY": settings.SIMPLE_JWT["SIGNING_KEY"], "DESIGN_BRIDGE_MODE": "verify",
         "SECURE_SSL_REDIRECT": "false", "STATIC_ROOT": str(tmp / "static"), "HOST": "127.0.0.1",
         "PORT": str(port), "WEB_CONCURRENCY": str(workers), "GUNICORN_WORKER_CLASS": "asgi",
-        "LOG_LEVEL": "warning",
+        "LOG_LEVEL": "WARNING",
     }
     log = tmp / "server.log"
     with log.open("w") as log_file:
@@ -216,10 +216,18 @@ async def run_bench(*, url: str, port: int, server_pid: int, token: str, session
     progress(f"steady: {latency_summary(bench.latencies)}; {steady}; reconnect storm ...")
     bench.in_storm = True
     bench.storm.set()  # every socket closes and resumes with its cursor, while writers go on
+    storm_started = time.perf_counter()
     storm_written = await bench.write(storm_seconds)
-    await asyncio.sleep(3)
-    bench.stop.set()
     last = session_last_cursors(url, session_ids)
+    # Counted once every socket has resumed and caught up (or after 5 minutes, which would count as lost).
+    deadline = time.perf_counter() + 300
+    while time.perf_counter() < deadline and not all(
+        f.reconnect_seconds is not None and (f.cursors[-1] if f.cursors else f.first) >= last.get(f.session_id, 0)
+        for f in bench.followers
+    ):
+        await asyncio.sleep(0.5)
+    storm_seconds_taken = time.perf_counter() - storm_started
+    bench.stop.set()
     total = bench.counts(last)
     for task in tasks:
         task.cancel()
@@ -230,7 +238,7 @@ async def run_bench(*, url: str, port: int, server_pid: int, token: str, session
         "connect_seconds": round(connect_seconds, 1), "written": written, "storm_written": storm_written,
         "latency_ms": latency_summary(bench.latencies), "steady": steady,
         "storm_latency_ms": latency_summary(bench.storm_latencies), "total": total,
-        "reconnected": len(reconnects),
+        "reconnected": len(reconnects), "storm_seconds": round(storm_seconds_taken, 1),
         "reconnect_p95_s": round(percentile(reconnects, 0.95), 2) if reconnects else None,
         "reconnect_max_s": round(reconnects[-1], 2) if reconnects else None,
         "rss_before_mib": round(rss_before, 1), "rss_idle_mib": round(rss_idle, 1),

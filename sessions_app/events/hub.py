@@ -113,10 +113,6 @@ class EventHub:
             if not subscribers:
                 del self._subscriptions[subscription.session_id]
 
-    @property
-    def socket_count(self) -> int:
-        return sum(len(s) for s in self._subscriptions.values())
-
     async def _run(self, listening: asyncio.Future) -> None:
         try:
             conninfo, params = _connection_params()

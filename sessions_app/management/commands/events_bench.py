@@ -110,8 +110,9 @@ def render(r: dict) -> str:
         f"Lost {r['steady']['lost']}, duplicated {r['steady']['duplicated']}, out of order "
         f"{r['steady']['out_of_order']} in the steady phase; over the whole run including the storm: lost "
         f"{r['total']['lost']}, duplicated {r['total']['duplicated']}, out of order {r['total']['out_of_order']}. "
-        f"{r['reconnected']:,} sockets resumed (p95 {r['reconnect_p95_s']} s, max {r['reconnect_max_s']} s from "
-        f"closing to the snapshot). {r['sockets']:,} sockets connected in {r['connect_seconds']} s. Server RSS "
+        f"{r['reconnected']:,} of {r['sockets']:,} sockets resumed (p95 {r['reconnect_p95_s']} s, max "
+        f"{r['reconnect_max_s']} s from closing to the snapshot; all caught up {r['storm_seconds']} s after the "
+        f"storm began). {r['sockets']:,} sockets connected in {r['connect_seconds']} s. Server RSS "
         f"(all processes) {r['rss_before_mib']} MiB before the sockets, {r['rss_idle_mib']} MiB with them idle: "
         f"**{r['rss_per_1000_idle_mib']} MiB per 1,000 idle sockets**.",
         "",

@@ -11,13 +11,24 @@ import json
 import statistics
 from io import StringIO
 
+import psycopg
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from sessions_app.benchmarks.databases import ScaleDatabase
 from sessions_app.management.commands.bench_report import update_markdown
 
 SHAPES = ("gthread", "asgi")
+# --what triggers: the same gthread server with the event-log triggers (migration 0011) switched off,
+# i.e. the code before live events, and on.
+EVENT_TRIGGERS = (
+    ("tech_spec_sessions", "session_events_session"), ("tech_research", "session_events_research_insert"),
+    ("tech_research", "session_events_research_decided"), ("tech_conversations", "session_events_conversation"),
+    ("generated_trd_documents", "session_events_trd"), ("agent_error_logs", "session_events_error_insert"),
+    ("agent_error_logs", "session_events_error_recovered"),
+)
+TRIGGER_SHAPES = ("triggers-off", "triggers-on")
 
 
 class Command(BaseCommand):
@@ -31,25 +42,37 @@ class Command(BaseCommand):
         parser.add_argument("--connections", type=int, default=16, help="wrk connections (default: 16).")
         parser.add_argument("--workers", type=int, default=2, help="gunicorn processes (default: 2).")
         parser.add_argument("--threads", type=int, default=1, help="gthread threads per process (default: 1).")
+        parser.add_argument("--what", choices=("server", "triggers"), default="server",
+                            help="server: gthread against uvicorn workers (default); triggers: gthread with the "
+                                 "event triggers off (the code before live events) and on.")
         parser.add_argument("--no-write", action="store_true", help="Print only; leave the docs alone.")
 
     def handle(self, *args, **opts):
         if opts["rounds"] < 1:
             raise CommandError("--rounds must be at least 1.")
         runs: list[dict] = []
+        shapes = SHAPES if opts["what"] == "server" else TRIGGER_SHAPES
         for round_no in range(opts["rounds"]):
-            order = SHAPES if round_no % 2 == 0 else tuple(reversed(SHAPES))
+            order = shapes if round_no % 2 == 0 else tuple(reversed(shapes))
             for shape in order:
-                report = self._load_report(shape, opts)
+                if opts["what"] == "triggers":
+                    try:
+                        _set_event_triggers(opts["sessions"], enabled=shape == "triggers-on")
+                        report = self._load_report("gthread", opts)
+                    finally:
+                        _set_event_triggers(opts["sessions"], enabled=True)
+                else:
+                    report = self._load_report(shape, opts)
                 run = {"round": round_no + 1, "shape": shape, "rps": report["requests_per_second"],
                        "p95": report["latency_ms"]["p95"], "non_2xx": report["non_2xx"],
                        "load": report["load_average_before"], "date": report["date"], "machine": report["machine"]}
                 runs.append(run)
                 self.stderr.write(f"round {run['round']} {shape}: {run['rps']} requests/s")
-        section = render(runs, opts)
+        section = render(runs, opts) if opts["what"] == "server" else render_triggers(runs, opts)
         self.stdout.write(section)
         if not opts["no_write"]:
-            update_markdown(settings.BASE_DIR / "docs" / "PERFORMANCE.md", "serving-compare", section)
+            key = "serving-compare" if opts["what"] == "server" else "triggers-compare"
+            update_markdown(settings.BASE_DIR / "docs" / "PERFORMANCE.md", key, section)
             self.stderr.write("Updated docs/PERFORMANCE.md.")
 
     def _load_report(self, shape: str, opts: dict) -> dict:
@@ -61,6 +84,39 @@ class Command(BaseCommand):
                 raise
             self.stderr.write(f"{exc}; running {shape} again")
             return _run_once(shape, opts, self.stderr)
+
+
+def _set_event_triggers(sessions: int, *, enabled: bool) -> None:
+    from psycopg import sql
+
+    action = sql.SQL("ENABLE" if enabled else "DISABLE")
+    with psycopg.connect(ScaleDatabase("load", sessions).url, autocommit=True) as conn:
+        for table, trigger in EVENT_TRIGGERS:
+            conn.execute(sql.SQL("ALTER TABLE {} {} TRIGGER {}").format(
+                sql.Identifier(table), action, sql.Identifier(trigger)))
+
+
+def render_triggers(runs: list[dict], opts: dict) -> str:
+    means = {shape: statistics.mean(r["rps"] for r in runs if r["shape"] == shape) for shape in TRIGGER_SHAPES}
+    change = (means["triggers-on"] - means["triggers-off"]) / means["triggers-off"] * 100
+    m = runs[0]["machine"]
+    return "\n".join([
+        "## HTTP requests/s before and after live events (event triggers off vs on)",
+        "",
+        f"Measured {runs[-1]['date']} on {m['cores']} cores, PostgreSQL {m['postgresql']}, Python {m['python']}, "
+        f"by `manage.py load_compare --what triggers --sessions {opts['sessions']} --seconds {opts['seconds']} "
+        f"--rounds {opts['rounds']}`: `make load`'s mix against `make serve`'s HTTP server (gunicorn gthread, "
+        f"{opts['workers']} processes x {opts['threads']} thread(s)), with the event-log triggers of migration "
+        "0011 disabled (what main served before live events) and enabled, alternating on a machine other work "
+        "shares.",
+        "",
+        "| round | event triggers | requests/s | client p95 ms | non-2xx | load average before |",
+        "| ---: | --- | ---: | ---: | ---: | ---: |",
+        *(f"| {r['round']} | {r['shape']} | {r['rps']} | {r['p95']} | {r['non_2xx']} | {r['load']} |" for r in runs),
+        "",
+        f"Mean requests/s: off {means['triggers-off']:.1f}, on {means['triggers-on']:.1f} ({change:+.1f} %).",
+        "",
+    ])
 
 
 def _run_once(shape: str, opts: dict, stderr) -> dict:
