@@ -389,7 +389,8 @@ class Command(BaseCommand):
             "sessions": n,
             "seconds": opts["seconds"],
             "connections": opts["connections"],
-            "server": {k: shape[k] for k in ("workers", "threads", "timeout", "pool_max", "worker_class")},
+            "server": {k: shape[k] for k in ("workers", "threads", "timeout", "pool_max")},
+            "worker_class": shape["worker_class"],
             "server_defaults": {"workers": shape["default_workers"], "connections": shape["default_connections"]},
             "load_average_before": shape.get("load_average_before"),
             "cpu": shape["cpu"],
@@ -453,7 +454,7 @@ def render_section(r: dict) -> str:
     statuses = ", ".join(f"{code}: {count:,}" for code, count in sorted(r["statuses"].items()))
     lines = [
         f"## Load: {r['sessions']:,} sessions, gunicorn {s['workers']} x {plural(s['threads'], 'thread')}"
-        + ("" if s.get("worker_class", "gthread") == "gthread" else f" ({s['worker_class']} workers)"),
+        + ("" if r.get("worker_class", "gthread") == "gthread" else f" ({r['worker_class']} workers)"),
         "",
         f"Measured {r['date']} on {m['cores']} cores, {m['memory_gib']} GiB, PostgreSQL {m['postgresql']} "
         f"(embedded unless DATABASE_URL was set), Python {m['python']}, by `make load LOAD_SESSIONS={r['sessions']} "
