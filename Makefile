@@ -23,10 +23,13 @@ db: install
 	$(BIN)/python manage.py createcachetable
 
 # An empty database gets the demo data; a first run gets a staff login (printed once).
+# uvicorn serves HTTP and the events WebSocket (/ws/tech-spec/<id>) on one port, reloading on code changes.
 run: db
 	$(BIN)/python manage.py ensure_demo_data
 	$(BIN)/python manage.py ensure_local_admin
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python manage.py check
+	$(BIN)/python -m uvicorn techspec_project.asgi:application --host $(HOST) --port $(PORT) \
+		--reload --reload-dir techspec_project --reload-dir sessions_app --reload-dir design_bridge
 
 lint: install
 	$(BIN)/ruff check .
@@ -75,7 +78,8 @@ BENCH_ARGS     ?=
 bench: db
 	$(BIN)/python manage.py bench_report --sessions $(BENCH_SESSIONS) --reps $(BENCH_REPS) $(BENCH_ARGS)
 
-# Production-like: gunicorn (techspec_project/gunicorn.conf.py) with DEBUG off, static files
+# Production-like: gunicorn (techspec_project/gunicorn.conf.py) with gthread workers for HTTP on PORT and
+# uvicorn workers for the events WebSocket on EVENTS_PORT (PORT + 1; techspec_project/serve.py), DEBUG off, static files
 # by whitenoise, JSON request logs. Migrates (no statement timeout for index builds), creates
 # the cache table and collects static files first. Plain HTTP on loopback, so no redirect to
 # HTTPS unless SECURE_SSL_REDIRECT=true (what a deployment behind a TLS load balancer sets).
@@ -91,7 +95,7 @@ serve: install
 	$(SERVE_ENV) DB_STATEMENT_TIMEOUT_MS=0 $(BIN)/python manage.py migrate --noinput
 	$(SERVE_ENV) $(BIN)/python manage.py createcachetable
 	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
-	$(SERVE_ENV) HOST=$(HOST) PORT=$(PORT) exec $(BIN)/gunicorn -c techspec_project/gunicorn.conf.py
+	$(SERVE_ENV) HOST=$(HOST) PORT=$(PORT) exec $(BIN)/python techspec_project/serve.py
 
 # wrk against gunicorn on a seeded throwaway database techspec_load_$(LOAD_SESSIONS): 70 % status
 # polls, 20 % session lists, 10 % writes; prints the figures and rewrites that section of
@@ -109,6 +113,27 @@ LOAD_ARGS        ?=
 load: db wrk-deps
 	$(BIN)/python manage.py load_report --sessions $(LOAD_SESSIONS) --seconds $(LOAD_SECONDS) \
 		--connections $(LOAD_CONNECTIONS) --workers $(LOAD_WORKERS) --threads $(LOAD_THREADS) $(LOAD_ARGS)
+
+# The same mix against gunicorn gthread (WSGI, make serve's HTTP) and uvicorn workers (ASGI, HTTP through asgi.py),
+# alternating LOAD_ROUNDS times each in one run; writes that comparison to docs/PERFORMANCE.md.
+LOAD_ROUNDS ?= 2
+.PHONY: load-compare
+load-compare: db wrk-deps
+	$(BIN)/python manage.py load_compare --sessions $(LOAD_SESSIONS) --seconds $(LOAD_SECONDS) \
+		--rounds $(LOAD_ROUNDS) --connections $(LOAD_CONNECTIONS) --workers $(LOAD_WORKERS) --threads $(LOAD_THREADS)
+
+# The events WebSocket under load: EVENTS_SOCKETS sockets over EVENTS_SESSIONS sessions while writers commit
+# EVENTS_RATE changes/s for EVENTS_SECONDS, then a reconnect storm; loopback, stops by itself, writes
+# docs/PERFORMANCE.md. Raises the open-files limit for itself and the server it starts.
+EVENTS_SOCKETS ?= 2000
+EVENTS_SESSIONS ?= 500
+EVENTS_RATE ?= 200
+EVENTS_SECONDS ?= 60
+.PHONY: events-bench
+events-bench: db
+	ulimit -n $$(ulimit -Hn) 2>/dev/null || true; \
+	$(BIN)/python manage.py events_bench --sockets $(EVENTS_SOCKETS) --sessions $(EVENTS_SESSIONS) \
+		--rate $(EVENTS_RATE) --seconds $(EVENTS_SECONDS)
 
 # schemathesis against a live runserver (seeded test database, staff token), longer than
 # the bounded run inside `make test`: no 5xx, every response matching the schema.

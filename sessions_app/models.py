@@ -405,3 +405,7 @@ class ConsoleDailyCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.metric} {self.key}[{self.shard}] = {self.n}"
+
+
+# The event log's models live in their own module; imported here so Django finds them.
+from sessions_app.models_events import SessionEvent, SessionEventCounter  # noqa: E402, F401

@@ -328,3 +328,10 @@ REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["sessions_app.api.parsers.BoundedJSO
 # The overview lists running sessions (in progress or waiting for the user) with no
 # update for longer than this as stuck.
 STUCK_SESSION_MINUTES = env.int("STUCK_SESSION_MINUTES", default=60)
+
+# --- Live session events (WebSocket, sessions_app/events) --------------------
+# Events buffered for one socket before a client that reads too slowly is closed (4429).
+EVENTS_SOCKET_BUFFER = env.int("EVENTS_SOCKET_BUFFER", default=1000)
+# The connection each server process LISTENs on (and reads events with); empty: DATABASE_URL.
+# Required with DB_PGBOUNCER: LISTEN needs PostgreSQL itself, not transaction pooling.
+EVENTS_DATABASE_URL = env.str("EVENTS_DATABASE_URL", default="")

@@ -10,12 +10,15 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+import uuid
 from pathlib import Path
 
 import pytest
+from websockets.sync.client import connect
 
 from techspec_project.database_url import server_url
 from tests.conftest import _free_port
+from tests.events_server import close_code
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,9 +36,10 @@ def _get(url: str):
 def test_make_serve_serves_the_admin_with_static_files_and_the_api_with_debug_off(tmp_path):
     from django.db import connection
 
-    port = _free_port()
+    port, events_port = _free_port(), _free_port()
     env = {
         **os.environ,
+        "EVENTS_PORT": str(events_port),
         "DATABASE_URL": server_url(connection.settings_dict, connection.settings_dict["NAME"]),
         "SECRET_KEY": secrets.token_urlsafe(50),
         "STATIC_ROOT": str(tmp_path / "static"),
@@ -74,6 +78,18 @@ def test_make_serve_serves_the_admin_with_static_files_and_the_api_with_debug_of
         assert b'"error"' in body and b"Traceback" not in body
         assert headers["X-Request-ID"]
         assert (tmp_path / "static" / "staticfiles.json").exists()  # the manifest of hashed names
+
+        # The session events WebSocket on EVENTS_PORT (where a load balancer sends /ws/): refused without a token.
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                socket = connect(f"ws://127.0.0.1:{events_port}/ws/tech-spec/{uuid.uuid4()}", open_timeout=30)
+                break
+            except ConnectionRefusedError:
+                assert time.monotonic() < deadline, log.read_text()[-3000:]
+                time.sleep(0.2)
+        with socket:
+            assert close_code(socket) == 4401
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:

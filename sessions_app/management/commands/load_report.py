@@ -149,6 +149,9 @@ class Command(BaseCommand):
                             help="gunicorn processes (default: WEB_CONCURRENCY or gunicorn.conf.py's default).")
         parser.add_argument("--threads", type=int, default=None,
                             help="threads per process (default: GUNICORN_THREADS or gunicorn.conf.py's default).")
+        parser.add_argument("--worker-class", choices=("asgi", "gthread"), default=None,
+                            help="gunicorn workers: asgi (uvicorn, HTTP and WebSocket) or gthread (WSGI); "
+                                 "default: GUNICORN_WORKER_CLASS or gunicorn.conf.py's default (asgi).")
         parser.add_argument("--targets", type=int, default=500,
                             help="Sessions (and their users) the requests are spread over (default: 500).")
         parser.add_argument("--reseed", action="store_true", help="Seed again even if N sessions are there.")
@@ -320,12 +323,16 @@ class Command(BaseCommand):
             env["WEB_CONCURRENCY"] = str(opts["workers"])
         if opts["threads"]:
             env["GUNICORN_THREADS"] = str(opts["threads"])
-        conf = _gunicorn_conf({k: env[k] for k in ("WEB_CONCURRENCY", "GUNICORN_THREADS") if k in env})
+        if opts.get("worker_class"):
+            env["GUNICORN_WORKER_CLASS"] = opts["worker_class"]
+        conf = _gunicorn_conf({k: env[k] for k in ("WEB_CONCURRENCY", "GUNICORN_THREADS", "GUNICORN_WORKER_CLASS")
+                               if k in env})
         pool_max = int(env.get("DB_POOL_MAX_SIZE", conf["threads"]))
         # What an app server of this machine holds with gunicorn.conf.py's defaults, for the capacity block.
         defaults = _gunicorn_conf({})
         default_connections = defaults["workers"] * defaults["threads"]
         return env, {"port": port, "workers": conf["workers"], "threads": conf["threads"],
+                     "worker_class": conf["worker_class"],
                      "timeout": conf["timeout"], "pool_max": pool_max,
                      "default_workers": defaults["workers"], "default_connections": default_connections}
 
@@ -384,6 +391,7 @@ class Command(BaseCommand):
             "seconds": opts["seconds"],
             "connections": opts["connections"],
             "server": {k: shape[k] for k in ("workers", "threads", "timeout", "pool_max")},
+            "worker_class": shape["worker_class"],
             "server_defaults": {"workers": shape["default_workers"], "connections": shape["default_connections"]},
             "load_average_before": shape.get("load_average_before"),
             "cpu": shape["cpu"],
@@ -406,7 +414,7 @@ def _gunicorn_conf(overrides: dict[str, str]) -> dict:
     """gunicorn.conf.py's settings with WEB_CONCURRENCY and GUNICORN_THREADS from `overrides` (else its defaults)."""
     saved = os.environ.copy()
     try:
-        for name in ("WEB_CONCURRENCY", "GUNICORN_THREADS"):
+        for name in ("WEB_CONCURRENCY", "GUNICORN_THREADS", "GUNICORN_WORKER_CLASS"):
             os.environ.pop(name, None)
         os.environ.update(overrides)
         return runpy.run_path(str(GUNICORN_CONF))
@@ -446,7 +454,8 @@ def render_section(r: dict) -> str:
     lat = r["latency_ms"]
     statuses = ", ".join(f"{code}: {count:,}" for code, count in sorted(r["statuses"].items()))
     lines = [
-        f"## Load: {r['sessions']:,} sessions, gunicorn {s['workers']} x {plural(s['threads'], 'thread')}",
+        f"## Load: {r['sessions']:,} sessions, gunicorn {s['workers']} x {plural(s['threads'], 'thread')}"
+        + ("" if r.get("worker_class", "gthread") == "gthread" else f" ({r['worker_class']} workers)"),
         "",
         f"Measured {r['date']} on {m['cores']} cores, {m['memory_gib']} GiB, PostgreSQL {m['postgresql']} "
         f"(embedded unless DATABASE_URL was set), Python {m['python']}, by `make load LOAD_SESSIONS={r['sessions']} "

@@ -1,0 +1,76 @@
+"""The admin session page follows its session live: headless Chromium on a uvicorn server,
+logged in as staff (the session cookie authenticates the WebSocket)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.db import connection
+
+from tests.conftest import stop_process
+from tests.events_server import start_events_server
+from tests.factories import TechSpecSessionFactory
+from tests.test_admin_browser import ARTIFACTS, PASSWORD, browser  # noqa: F401 - the fixture
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def server(transactional_db, tmp_path):
+    from techspec_project.database_url import server_url
+
+    served = start_events_server(server_url(connection.settings_dict, connection.settings_dict["NAME"]),
+                                 tmp_path / "uvicorn.log")
+    yield served
+    stop_process(served.process)
+
+
+def wait_for(browser, css, seconds=10):  # noqa: F811
+    from selenium.webdriver.common.by import By
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = browser.find_elements(By.CSS_SELECTOR, css)
+        if found:
+            return found
+        time.sleep(0.1)
+    raise AssertionError(f"{css} did not appear")
+
+
+def test_the_session_page_prepends_new_entries_live_as_text(browser, server, django_user_model):  # noqa: F811
+    from selenium.webdriver.common.by import By
+
+    django_user_model.objects.create_superuser("staff", "staff@example.com", PASSWORD)
+    session = TechSpecSessionFactory()
+    browser.get(f"{server.http}/admin/login/")
+    browser.find_element(By.NAME, "username").send_keys("staff")
+    browser.find_element(By.NAME, "password").send_keys(PASSWORD)
+    browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
+    browser.get(f"{server.http}/admin/sessions_app/techspecsession/{session.pk}/change/")
+    # The timeline container itself belongs to the page's template (another change); stand one in.
+    browser.execute_script(
+        "var ul = document.createElement('ul'); ul.id = 'session-timeline';"
+        "document.getElementById('content-main').prepend(ul);")
+    wait_for(browser, '#session-timeline[data-live="connected"]')
+
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO tech_conversations (session_id, role, message, message_type, metadata)"
+                       " VALUES (%s, 'agent', %s, 'text', '{}') RETURNING id",
+                       [session.pk, 'Use <img src=x onerror="document.title=1"> PostgreSQL'])
+        message_id = cursor.fetchone()[0]
+        cursor.execute("INSERT INTO agent_error_logs (session_id, node, error_type, message, stack_trace,"
+                       " retry_count, recovered, recovery_strategy)"
+                       " VALUES (%s, 'generate', 'Timeout', 'slow', '', 0, false, '') RETURNING id", [session.pk])
+        error_id = cursor.fetchone()[0]
+        cursor.execute("UPDATE agent_error_logs SET recovered = true WHERE id = %s", [error_id])
+
+    entry = wait_for(browser, f'#session-timeline [data-kind="message"][data-id="{message_id}"]')[0]
+    error = wait_for(browser, f'#session-timeline [data-kind="error"][data-id="{error_id}"][data-state="recovered"]')
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "events-live-timeline.png"))
+    assert 'Use <img src=x onerror="document.title=1"> PostgreSQL' in entry.text  # shown as text
+    assert not browser.find_elements(By.CSS_SELECTOR, "#session-timeline img")
+    assert len(error) == 1  # logged, then updated in place when recovered
+    entries = browser.find_elements(By.CSS_SELECTOR, "#session-timeline > li")
+    assert [e.get_attribute("data-kind") for e in entries] == ["error", "message"]  # newest first
