@@ -1,57 +1,35 @@
 """Input fields that only accept what PostgreSQL can store.
 
-PostgreSQL text and jsonb cannot hold NUL characters, and UTF-8 cannot encode
-an unpaired surrogate; without these checks such input would reach the
-database and fail there as a 500 instead of a 400.
+The rule itself (NUL characters, unpaired surrogates, non-finite numbers,
+nesting depth) is techspec_project.pg_values, shared with the query-string
+filters and page cursors; without it such input would reach the database and
+fail there as a 500 instead of a 400.
 """
 
 from __future__ import annotations
 
 from rest_framework import serializers
 
-MAX_JSON_DEPTH = 20
+from techspec_project import pg_values
 
 
-def _storable(text: str) -> bool:
-    if "\x00" in text:
-        return False
+def storable(check, value):
+    """check(value), with its refusal as the field's ValidationError."""
     try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def check_json(value, *, depth: int = 0) -> None:
-    """Raise ValidationError for JSON PostgreSQL cannot store, or nested deeper than MAX_JSON_DEPTH."""
-    if depth > MAX_JSON_DEPTH:
-        raise serializers.ValidationError(f"JSON nested deeper than {MAX_JSON_DEPTH} levels.")
-    if isinstance(value, str):
-        if not _storable(value):
-            raise serializers.ValidationError("Text must not contain NUL characters or unpaired surrogates.")
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            check_json(key, depth=depth + 1)
-            check_json(item, depth=depth + 1)
-    elif isinstance(value, list):
-        for item in value:
-            check_json(item, depth=depth + 1)
+        return check(value)
+    except pg_values.Unstorable as exc:
+        raise serializers.ValidationError(str(exc)) from None
 
 
 class TextField(serializers.CharField):
     """A CharField whose value PostgreSQL can store (DRF already refuses NUL)."""
 
     def to_internal_value(self, data):
-        value = super().to_internal_value(data)
-        if not _storable(value):
-            raise serializers.ValidationError("Text must not contain unpaired surrogates.")
-        return value
+        return storable(pg_values.check_text, super().to_internal_value(data))
 
 
 class JSONObjectField(serializers.DictField):
     """A JSON object PostgreSQL's jsonb can store."""
 
     def to_internal_value(self, data):
-        value = super().to_internal_value(data)
-        check_json(value)
-        return value
+        return storable(pg_values.check_json, super().to_internal_value(data))

@@ -2,10 +2,26 @@
 scoped to the caller, so a filter can never widen visibility."""
 
 import django_filters
+from django import forms
 from django_filters.rest_framework import DjangoFilterBackend
 
 from sessions_app.choices import SessionStatus
 from sessions_app.models import AgentErrorLog, TechSpecSession
+from techspec_project import pg_values
+
+
+class StorableValuesForm(forms.Form):
+    """Every parsed filter value passes pg_values (a -16:00 offset parses in Python but not in
+    PostgreSQL), so an unusable value is a 400 naming the parameter, not a 500 in the query."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in list(cleaned.items()):
+            try:
+                pg_values.check_value(value)
+            except pg_values.Unstorable as exc:
+                self.add_error(name, str(exc))
+        return cleaned
 
 
 class SessionFilter(django_filters.FilterSet):
@@ -18,6 +34,7 @@ class SessionFilter(django_filters.FilterSet):
 
     class Meta:
         model = TechSpecSession
+        form = StorableValuesForm
         fields = ["status", "project_id", "design_job_id", "user_id", "created_after", "created_before"]
 
 
@@ -28,6 +45,7 @@ class ErrorLogFilter(django_filters.FilterSet):
 
     class Meta:
         model = AgentErrorLog
+        form = StorableValuesForm
         fields = ["node", "error_type", "recovered"]
 
 

@@ -1,8 +1,11 @@
 """Keyset (cursor) pagination: no COUNT(*) and no OFFSET over large tables."""
 
 from django.core.exceptions import ValidationError
+from django.utils.dateparse import parse_datetime
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
+
+from techspec_project import pg_values
 
 
 class NewestFirstCursorPagination(CursorPagination):
@@ -16,6 +19,20 @@ class NewestFirstCursorPagination(CursorPagination):
         except (ValidationError, ValueError, TypeError):
             raise NotFound(self.invalid_cursor_message) from None
 
+    def decode_cursor(self, request):
+        # The position goes into the query as it is: it must be a value PostgreSQL accepts
+        # (no NUL, a timestamp's UTC offset within its range), not only one Python parses.
+        cursor = super().decode_cursor(request)
+        if cursor is not None and cursor.position is not None:
+            try:
+                pg_values.check_text(cursor.position)
+                timestamp = _timestamp_or_none(cursor.position)
+                if timestamp is not None:
+                    pg_values.check_datetime(timestamp)
+            except pg_values.Unstorable:
+                raise NotFound(self.invalid_cursor_message) from None
+        return cursor
+
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
@@ -28,3 +45,10 @@ class ResearchCursorPagination(NewestFirstCursorPagination):
 
 class TRDVersionCursorPagination(NewestFirstCursorPagination):
     ordering = ("-version",)
+
+
+def _timestamp_or_none(text: str):
+    try:
+        return parse_datetime(text)
+    except ValueError:  # shaped like a timestamp but not one: the query's own parsing refuses it
+        return None

@@ -15,6 +15,7 @@ from sessions_app.api.permissions import OwnerOrStaffWrites
 from sessions_app.api.renderers import MarkdownRenderer
 from sessions_app.api.views.base import CallerMixin, SessionScopedMixin, validated
 from sessions_app.trd_markdown import trd_as_markdown, trd_filename
+from techspec_project import pg_values
 from techspec_project.errors import InvalidInput
 from techspec_project.uuids import parse_uuid
 
@@ -97,7 +98,10 @@ class TRDView(SessionScopedMixin, APIView):
         raw = self.request.query_params.get("version")
         if raw is None:
             return None
-        # isascii: str.isdigit() is also true for "²", which int() refuses.
-        if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
-            raise InvalidInput("version must be a positive whole number.", details={"version": raw[:20]})
+        # isascii: str.isdigit() is also true for "²", which int() refuses; the length bound
+        # keeps int() below its 4300-digit limit, and the column is a PostgreSQL integer.
+        if not (raw.isascii() and raw.isdigit() and len(raw) <= 10 and 1 <= int(raw) <= pg_values.INT4[1]):
+            raise InvalidInput(
+                f"version must be a whole number from 1 to {pg_values.INT4[1]}.", details={"version": raw[:20]}
+            )
         return int(raw)
