@@ -188,6 +188,14 @@ API_USER_RATE = env.str("API_USER_RATE", default="100/min")
 API_GLOBAL_RATE = env.str("API_GLOBAL_RATE", default="1000/min")
 # One request in this many deletes the throttle windows that have ended (0: never).
 API_RATE_PRUNE_EVERY = env.int("API_RATE_PRUNE_EVERY", default=1000)
+# The share of API_GLOBAL_RATE that users and anonymous callers cannot fill: kept for staff and agents.
+API_GLOBAL_RESERVED_PERCENT = env.int("API_GLOBAL_RESERVED_PERCENT", default=20)
+if not 0 <= API_GLOBAL_RESERVED_PERCENT <= 100:
+    raise ImproperlyConfigured(f"API_GLOBAL_RESERVED_PERCENT must be 0 to 100, not {API_GLOBAL_RESERVED_PERCENT}.")
+# Rows the global count is spread over, so that concurrent requests rarely wait for one row's lock.
+API_RATE_SHARDS = env.int("API_RATE_SHARDS", default=8)
+if not 1 <= API_RATE_SHARDS <= 256:
+    raise ImproperlyConfigured(f"API_RATE_SHARDS must be 1 to 256, not {API_RATE_SHARDS}.")
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1_048_576)
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
 
