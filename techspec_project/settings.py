@@ -216,13 +216,40 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "sessions_app.api.exceptions.api_exception_handler",
 }
 
+# API tokens (sessions_app/api/token_keys.py). HS256, one shared secret, is for local use:
+# every holder of the secret can mint any token. In production the token issuer signs with
+# RS256/ES256 and techspec holds only the public key (a PEM file) or the issuer's JWKS URL.
+JWT_ALGORITHM = env.str("JWT_ALGORITHM", default="HS256")
+JWT_PUBLIC_KEY_FILE = env.str("JWT_PUBLIC_KEY_FILE", default="")
+JWT_JWKS_URL = env.str("JWT_JWKS_URL", default="")
+JWT_ISSUER = env.str("JWT_ISSUER", default="") or None
+JWT_AUDIENCE = env.str("JWT_AUDIENCE", default="") or None
+if JWT_ALGORITHM not in ("HS256", "RS256", "ES256"):
+    raise ImproperlyConfigured(f"JWT_ALGORITHM must be HS256, RS256 or ES256, not {JWT_ALGORITHM!r}.")
+if JWT_ALGORITHM != "HS256" and bool(JWT_PUBLIC_KEY_FILE) == bool(JWT_JWKS_URL):
+    raise ImproperlyConfigured(
+        f"JWT_ALGORITHM={JWT_ALGORITHM} verifies with the issuer's public key: set exactly one of "
+        "JWT_PUBLIC_KEY_FILE (a PEM file) or JWT_JWKS_URL (the issuer's key set)."
+    )
+JWT_PUBLIC_KEY = ""
+if JWT_PUBLIC_KEY_FILE:
+    try:
+        JWT_PUBLIC_KEY = Path(JWT_PUBLIC_KEY_FILE).read_text()
+    except OSError as exc:
+        raise ImproperlyConfigured(f"JWT_PUBLIC_KEY_FILE {JWT_PUBLIC_KEY_FILE!r} cannot be read: {exc}") from None
+
 SIMPLE_JWT = {
-    "ALGORITHM": "HS256",
+    "ALGORITHM": JWT_ALGORITHM,
     "SIGNING_KEY": env.str("JWT_SIGNING_KEY", default=SECRET_KEY),
+    "VERIFYING_KEY": JWT_PUBLIC_KEY,
+    "JWK_URL": JWT_JWKS_URL or None,
+    "ISSUER": JWT_ISSUER,
+    "AUDIENCE": JWT_AUDIENCE,
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("JWT_ACCESS_TTL_MINUTES", default=60)),
     "USER_ID_CLAIM": "user_id",
     "USER_ID_FIELD": "id",
     "TOKEN_USER_CLASS": "sessions_app.api.authentication.PlatformTokenUser",
+    "AUTH_TOKEN_CLASSES": ("sessions_app.api.authentication.PlatformAccessToken",),
     "AUTH_HEADER_TYPES": ("Bearer",),
 }
 
