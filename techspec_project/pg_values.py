@@ -23,6 +23,8 @@ import math
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.utils.dateparse import parse_datetime
+
 MAX_JSON_DEPTH = 20
 MAX_UTC_OFFSET = timedelta(hours=16)  # exclusive: PostgreSQL's limit is 15:59:59
 INT4 = (-(2**31), 2**31 - 1)
@@ -77,6 +79,19 @@ def check_json(value, *, depth: int = 0):
     else:
         check_value(value)
     return value
+
+
+def check_query_text(text: str) -> str:
+    """Text from a URL that goes into a query as it is (an admin filter, a page cursor's position):
+    storable text, and, when it reads as a timestamp, one PostgreSQL accepts."""
+    check_text(text)
+    try:
+        timestamp = parse_datetime(text.strip())
+    except ValueError:  # shaped like a timestamp but not one: the query's own parsing refuses it
+        timestamp = None
+    if timestamp is not None:
+        check_datetime(timestamp)
+    return text
 
 
 def check_value(value):

@@ -117,3 +117,22 @@ def test_check_value_refuses_what_postgresql_refuses(value, refused):
             pg_values.check_value(value)
     else:
         assert pg_values.check_value(value) is value
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "/admin/sessions_app/techspecsession/?created_at__gte=" + quote("2025-01-01T00:00:00-16:00"),
+        "/admin/sessions_app/agenterrorlog/?node=" + quote("a\x00b"),
+        "/admin/sessions_app/techspecsession/?progress_percentage=99999999999999999999",
+    ],
+    ids=["offset", "nul", "int-overflow"],
+)
+def test_an_admin_filter_postgresql_would_refuse_is_not_a_500(admin_client, query):
+    TechSpecSessionFactory()
+
+    response = admin_client.get(query)
+
+    assert response.status_code in (200, 302), response.status_code
+    if response.status_code == 302:
+        assert response["Location"].endswith("?e=1")  # Django's "invalid lookup" answer

@@ -1,7 +1,6 @@
 """Keyset (cursor) pagination: no COUNT(*) and no OFFSET over large tables."""
 
 from django.core.exceptions import ValidationError
-from django.utils.dateparse import parse_datetime
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
 
@@ -25,10 +24,7 @@ class NewestFirstCursorPagination(CursorPagination):
         cursor = super().decode_cursor(request)
         if cursor is not None and cursor.position is not None:
             try:
-                pg_values.check_text(cursor.position)
-                timestamp = _timestamp_or_none(cursor.position)
-                if timestamp is not None:
-                    pg_values.check_datetime(timestamp)
+                pg_values.check_query_text(cursor.position)
             except pg_values.Unstorable:
                 raise NotFound(self.invalid_cursor_message) from None
         return cursor
@@ -46,9 +42,3 @@ class ResearchCursorPagination(NewestFirstCursorPagination):
 class TRDVersionCursorPagination(NewestFirstCursorPagination):
     ordering = ("-version",)
 
-
-def _timestamp_or_none(text: str):
-    try:
-        return parse_datetime(text)
-    except ValueError:  # shaped like a timestamp but not one: the query's own parsing refuses it
-        return None

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
 
@@ -125,7 +126,10 @@ def estimated_row_count(queryset: QuerySet) -> int:
     """
     if queryset.query.is_empty():
         return 0
-    return _plan_estimate(queryset)
+    try:
+        return _plan_estimate(queryset)
+    except EmptyResultSet:  # a filter no row can match (an integer beyond its column): no SQL to explain
+        return 0
 
 
 def conversation_timeline(*, session_id: uuid.UUID, limit: int = 50) -> list[TechConversation]:
