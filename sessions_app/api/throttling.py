@@ -13,8 +13,10 @@ The rules (issue 14; before it, one busy user could lock every caller out):
 
 Both are counted in PostgreSQL in one statement per request (rate_counters), so
 every server process counts the same requests; the global count is spread over
-API_RATE_SHARDS rows. Each window is fixed from its first request: at most N
-requests in any window, at most 2N in any span of one period.
+API_RATE_SHARDS rows. With CACHE_URL=redis://… they are counted in Redis instead,
+one script per request (rate_counters_redis), and the primary sees no counting.
+Each window is fixed from its first request: at most N requests in any window,
+at most 2N in any span of one period.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from django.conf import settings
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
-from sessions_app.api import rate_counters
+from sessions_app.api import rate_counters, rate_counters_redis
 
 PRIVILEGED_ROLES = ("staff", "agent")
 
@@ -48,7 +50,8 @@ class APIRateThrottle(BaseThrottle):
         share = None
         if global_limit is not None and role not in PRIVILEGED_ROLES:
             share = global_limit.requests * (100 - settings.API_GLOBAL_RESERVED_PERCENT) // 100
-        verdict = rate_counters.count_request(
+        counter = rate_counters_redis if rate_counters_redis.enabled() else rate_counters
+        verdict = counter.count_request(
             key=key, caller_limit=caller_limit, global_limit=global_limit, global_share=share,
             shards=settings.API_RATE_SHARDS,
         )
