@@ -71,8 +71,5 @@ class APIRateThrottle(BaseThrottle):
             return f"{role}:{user.pk}", role
         return "ip:" + hashlib.sha256(self.get_ident(request).encode()).hexdigest(), "anonymous"
 
-    def caller_key(self, request) -> str:
-        return self.caller(request)[0]
-
     def wait(self) -> float | None:
         return self.seconds_to_wait
