@@ -190,8 +190,8 @@ API_GLOBAL_RATE = env.str("API_GLOBAL_RATE", default="1000/min")
 API_RATE_PRUNE_EVERY = env.int("API_RATE_PRUNE_EVERY", default=1000)
 # The share of API_GLOBAL_RATE that users and anonymous callers cannot fill: kept for staff and agents.
 API_GLOBAL_RESERVED_PERCENT = env.int("API_GLOBAL_RESERVED_PERCENT", default=20)
-if not 0 <= API_GLOBAL_RESERVED_PERCENT <= 100:
-    raise ImproperlyConfigured(f"API_GLOBAL_RESERVED_PERCENT must be 0 to 100, not {API_GLOBAL_RESERVED_PERCENT}.")
+if not 0 <= API_GLOBAL_RESERVED_PERCENT <= 99:
+    raise ImproperlyConfigured(f"API_GLOBAL_RESERVED_PERCENT must be 0 to 99, not {API_GLOBAL_RESERVED_PERCENT}.")
 # Rows the global count is spread over, so that concurrent requests rarely wait for one row's lock.
 API_RATE_SHARDS = env.int("API_RATE_SHARDS", default=8)
 if not 1 <= API_RATE_SHARDS <= 256:
@@ -231,6 +231,8 @@ if JWT_ALGORITHM != "HS256" and bool(JWT_PUBLIC_KEY_FILE) == bool(JWT_JWKS_URL):
         f"JWT_ALGORITHM={JWT_ALGORITHM} verifies with the issuer's public key: set exactly one of "
         "JWT_PUBLIC_KEY_FILE (a PEM file) or JWT_JWKS_URL (the issuer's key set)."
     )
+if JWT_JWKS_URL and not JWT_JWKS_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(f"JWT_JWKS_URL must be an https:// (or http://) URL, not {JWT_JWKS_URL!r}.")
 JWT_PUBLIC_KEY = ""
 if JWT_PUBLIC_KEY_FILE:
     try:

@@ -230,9 +230,11 @@ def test_issue_token_without_the_private_key_says_this_server_only_verifies(keys
         ({"JWT_ALGORITHM": "RS256"}, "set exactly one of JWT_PUBLIC_KEY_FILE"),
         ({"JWT_ALGORITHM": "none"}, "JWT_ALGORITHM must be HS256, RS256 or ES256"),
         ({"JWT_ALGORITHM": "ES256", "JWT_PUBLIC_KEY_FILE": "/nonexistent.pem"}, "cannot be read"),
+        ({"JWT_ALGORITHM": "RS256", "JWT_JWKS_URL": "file:///etc/jwks.json"}, "must be an https://"),
+        ({"API_GLOBAL_RESERVED_PERCENT": "100"}, "API_GLOBAL_RESERVED_PERCENT must be 0 to 99"),
     ],
 )
-def test_an_incomplete_token_configuration_stops_start_up_with_a_message(env, message):
+def test_an_incomplete_token_or_rate_configuration_stops_start_up_with_a_message(env, message):
     result = subprocess.run(
         [sys.executable, "manage.py", "check"], cwd=ROOT, capture_output=True, text=True, timeout=120,
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "techspec_project.settings", **env},
