@@ -57,6 +57,17 @@ test: lint browser-deps pgbouncer-deps wrk-deps
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The performance gate (tests/test_perf_gate.py, part of `make test`) compares every bench_queries
+# pattern's SQL query count and plan shape with sessions_app/benchmarks/perf_snapshot.json. After a
+# deliberate change (or a new pattern), this rewrites the snapshot; review its diff and commit it.
+# Plans are recorded on the embedded server (the PostgreSQL version the requirements pin), whatever
+# DATABASE_URL says; other versions compare query counts and Seq Scans only.
+.PHONY: perf-snapshot
+perf-snapshot: install
+	DATABASE_URL= PERF_SNAPSHOT_UPDATE=1 $(BIN)/python -m pytest tests/test_perf_gate.py -p no:randomly -q \
+		-k test_every_pattern_matches_the_committed_snapshot $(PYTEST_ARGS)
+	git diff --stat -- sessions_app/benchmarks/perf_snapshot.json
+
 # Seeds techspec_bench_$(BENCH_SESSIONS) (once), benchmarks it, rewrites its section of docs/PERFORMANCE.md.
 BENCH_SESSIONS ?= 100000
 BENCH_REPS     ?= 100

@@ -119,13 +119,13 @@ class InvalidValue(InvalidInput):
 
 
 class InvalidCursor(InvalidInput):
-    """A conversation page cursor that this service did not issue."""
+    """A page cursor that this service did not issue (a list's or the conversation selector's)."""
 
     code = "invalid_cursor"
 
     def __init__(self, cursor):
         super().__init__(
-            "The page cursor is not valid; pass back the next_cursor of a previous page, unchanged.",
+            "The page cursor is not valid; pass back the cursor of a page's next or previous link, unchanged.",
             details={"cursor": str(cursor)[:200]},
         )
 

@@ -13,7 +13,7 @@ error (a field error, an invalid filter, an invalid cursor).
   "2025-01-01T00:00:00-16:00" is "time zone displacement out of range");
   Python's years 1..9999 are all inside timestamptz's range;
 - numbers: finite (a JSON number such as 1e400 parses as Infinity, which jsonb
-  refuses), integers within the column's range (`check_int`);
+  refuses), integers within the column's range (`check_int`, `check_column_value`);
 - JSON: all of the above at every level, nested at most MAX_JSON_DEPTH deep.
 """
 
@@ -27,8 +27,15 @@ from django.utils.dateparse import parse_datetime
 
 MAX_JSON_DEPTH = 20
 MAX_UTC_OFFSET = timedelta(hours=16)  # exclusive: PostgreSQL's limit is 15:59:59
+INT2 = (-(2**15), 2**15 - 1)
 INT4 = (-(2**31), 2**31 - 1)
 INT8 = (-(2**63), 2**63 - 1)
+# A model field's internal type -> the range of the PostgreSQL integer column it maps to.
+INT_COLUMNS = {
+    "SmallIntegerField": INT2, "PositiveSmallIntegerField": INT2, "SmallAutoField": INT2,
+    "IntegerField": INT4, "PositiveIntegerField": INT4, "AutoField": INT4,
+    "BigIntegerField": INT8, "PositiveBigIntegerField": INT8, "BigAutoField": INT8,
+}
 
 
 class Unstorable(ValueError):
@@ -92,6 +99,15 @@ def check_query_text(text: str) -> str:
     if timestamp is not None:
         check_datetime(timestamp)
     return text
+
+
+def check_column_value(field, value):
+    """A Python value for the model field `field`: what PostgreSQL accepts in that column
+    (an integer within the column's range, anything else by its type)."""
+    bounds = INT_COLUMNS.get(field.get_internal_type())
+    if bounds is not None and isinstance(value, int) and not isinstance(value, bool):
+        return check_int(value, bounds=bounds)
+    return check_value(value)
 
 
 def check_value(value):

@@ -95,3 +95,61 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             payload["exc"] = self.formatException(record.exc_info)
         return json.dumps(payload, default=str, ensure_ascii=False)
+
+
+class GunicornAccessJsonFormatter(JsonFormatter):
+    """gunicorn's access line (gunicorn.conf.py, GUNICORN_ACCESS_LOG) as JSON fields, not Apache's format.
+
+    gunicorn hands the line's values to the record as a dict of "atoms"; they
+    become the fields the request log uses, so one query reads both.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        atoms = record.args if isinstance(record.args, dict) else {}
+
+        def atom(key: str):
+            value = atoms.get(key)
+            if isinstance(value, str):
+                value = value.replace('\\"', '"')  # gunicorn escapes quotes for its text format
+            return None if value in ("-", "") else value  # "-": gunicorn's "not known"
+
+        status, micros = atom("s"), atom("D")
+        fields = {
+            "method": atom("m"), "path": atom("U"), "query": atom("q"),
+            "status": int(status) if str(status).isdigit() else status,
+            "duration_ms": round(micros / 1000, 1) if isinstance(micros, int) else None,
+            "bytes": atom("B"), "remote_addr": atom("h"), "user_agent": atom("a"),
+            # Header atoms are keyed in lower case: "{x-request-id}o" is the response's header.
+            "request_id": atom("{x-request-id}o"),
+        }
+        line = logging.makeLogRecord({
+            **vars(record), **fields, "msg": "%s %s %s", "args": (fields["method"], fields["path"], fields["status"]),
+        })
+        return super().format(line)
+
+
+def gunicorn_logconfig(*, level: str, access_log: bool) -> dict:
+    """gunicorn's logconfig_dict: its error log (and access log if on) as JSON lines like the request log.
+
+    Both go to stderr, as the workers' Django log does, so one stream carries one format.
+    """
+    handler = {"class": "logging.StreamHandler", "stream": "ext://sys.stderr"}
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "json": {"()": "techspec_project.request_log.JsonFormatter"},
+            "access_json": {"()": "techspec_project.request_log.GunicornAccessJsonFormatter"},
+        },
+        "handlers": {
+            "json": {**handler, "formatter": "json"},
+            "access_json": {**handler, "formatter": "access_json"},
+        },
+        "root": {"level": level, "handlers": ["json"]},
+        "loggers": {
+            # Not propagated: in a worker, Django's LOGGING gives the root logger its own handler.
+            "gunicorn.error": {"level": level, "handlers": ["json"], "propagate": False},
+            "gunicorn.access": {"level": "INFO" if access_log else "CRITICAL",
+                                "handlers": ["access_json"] if access_log else [], "propagate": False},
+        },
+    }

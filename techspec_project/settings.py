@@ -183,6 +183,10 @@ if DESIGN_BRIDGE_MODE not in ("bootstrap", "verify"):
 # PostgreSQL, created by `createcachetable`. (Throttle counts have their own table.)
 CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://techspec_cache")}
 
+# The database health page (admin, superusers) highlights running queries and
+# pg_stat_statements entries slower than this.
+DB_HEALTH_SLOW_QUERY_MS = env.int("DB_HEALTH_SLOW_QUERY_MS", default=1000)
+
 # --- API ---------------------------------------------------------------------
 API_USER_RATE = env.str("API_USER_RATE", default="100/min")
 API_GLOBAL_RATE = env.str("API_GLOBAL_RATE", default="1000/min")
@@ -212,7 +216,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "sessions_app.api.pagination.NewestFirstCursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["sessions_app.api.filters.QueryStringFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "sessions_app.api.schema.ApiAutoSchema",
     "EXCEPTION_HANDLER": "sessions_app.api.exceptions.api_exception_handler",
 }
 
@@ -264,6 +268,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Two choice sets share the name "status": each gets its own enum component.
+    "ENUM_NAME_OVERRIDES": {
+        "SessionStatusEnum": "sessions_app.choices.SessionStatus",
+        "DesignJobStatusEnum": "design_bridge.models.DesignJobStatus",
+    },
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -279,6 +288,8 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# One date format on every admin page (YYYY-MM-DD HH:MM), also where Django renders dates itself.
+FORMAT_MODULE_PATH = ["techspec_project.formats"]
 
 # `manage.py loaddata demo` finds fixtures/demo.json.
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
@@ -339,8 +350,7 @@ AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
 AXES_RESET_ON_SUCCESS = True
 
 # Deeply nested JSON is a 400 (the stdlib decoder would raise RecursionError, a 500).
-REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
-    "sessions_app.api.parsers.BoundedJSONParser",
-    "rest_framework.parsers.FormParser",
-    "rest_framework.parsers.MultiPartParser",
-]
+# JSON only: a form or multipart body cannot carry the API's JSON objects and lists (they were
+# stored as {} or not sent at all), so any other Content-Type is a 415 in the error envelope,
+# and the OpenAPI schema offers generated clients application/json alone.
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["sessions_app.api.parsers.BoundedJSONParser"]

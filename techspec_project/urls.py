@@ -3,10 +3,15 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from sessions_app.admin.db_health import db_health_cancel_view, db_health_view
 from sessions_app.api.health import health
 
 urlpatterns = [
     path("health", health, name="health"),
+    # Superusers only (checked in the views); admin_view asks anyone else to log in first.
+    path("admin/db-health/", admin.site.admin_view(db_health_view), name="techspec-db-health"),
+    path("admin/db-health/cancel/<int:pid>/", admin.site.admin_view(db_health_cancel_view),
+         name="techspec-db-health-cancel"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),

@@ -131,30 +131,24 @@ def test_design_job_children_are_listed_in_the_order_of_their_job_index(admin_cl
             [model._meta.db_table.split('"."')[1]],
         )
         assert any(f"({', '.join(index_columns)})" in d for (d,) in cursor.fetchall())
-    assert changelist.model_admin.sortable_by == ("id",)
+    assert changelist.model_admin.sortable_by == ("row_id",)  # the id column, ordered by the primary key
 
     # A hand-made ?o= on the created_at column changes nothing: sortable_by holds for it too.
-    column = list(changelist.list_display).index("created_at")
+    column = list(changelist.list_display).index("created")
     by_hand = admin_client.get(url(model, "changelist"), {"o": str(column)}).context["cl"]
     assert [str(o).lstrip("-") for o in by_hand.queryset.query.order_by][:2] == index_columns
 
 
-def test_trd_markdown_view_shows_the_document_escaped(admin_client, db):
-    trd = GeneratedTRDDocumentFactory(
-        trd_content="# TRD\n\n<script>alert(1)</script>", api_specification="GET /health", quality_score=91
-    )
+def test_the_old_markdown_page_of_a_trd_now_redirects_to_the_rendered_document(admin_client, db):
+    trd = GeneratedTRDDocumentFactory()
     response = admin_client.get(reverse("admin:sessions_app_generatedtrddocument_markdown", args=[trd.pk]))
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "<script>alert(1)" not in html
-    assert "## API specification" in html
-    assert "quality score 91" in html
+    assert response.status_code == 301
+    assert response.url == reverse("admin:sessions_app_generatedtrddocument_document", args=[trd.pk])
 
 
-def test_trd_markdown_view_of_a_missing_version_is_404(admin_client, db):
+def test_trd_document_view_of_a_missing_version_is_404(admin_client, db):
     missing = "00000000-0000-0000-0000-000000000000"
-    response = admin_client.get(reverse("admin:sessions_app_generatedtrddocument_markdown", args=[missing]))
+    response = admin_client.get(reverse("admin:sessions_app_generatedtrddocument_document", args=[missing]))
     assert response.status_code == 404
 
 
@@ -171,7 +165,8 @@ def test_anonymous_users_cannot_open_the_grouped_error_view_or_trd_view(client, 
     trd = rows[GeneratedTRDDocument]
     for target in (
         reverse("admin:sessions_app_agenterrorlog_groups"),
-        reverse("admin:sessions_app_generatedtrddocument_markdown", args=[trd.pk]),
+        reverse("admin:sessions_app_generatedtrddocument_document", args=[trd.pk]),
+        reverse("admin:sessions_app_generatedtrddocument_compare") + f"?session={trd.session_id}",
     ):
         response = client.get(target)
         assert response.status_code == 302

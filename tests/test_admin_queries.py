@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 def add_sessions(count: int) -> list:
     """`count` sessions, each with its own design job (four documents, a decision, a progress
-    report) and one research item, message, TRD version and open error."""
+    report) and one research item, message, two TRD versions and an open error."""
     sessions = []
     for i in range(count):
         job = DesignJobFactory(with_outputs=True)
@@ -35,6 +35,7 @@ def add_sessions(count: int) -> list:
         TechResearchFactory(session=session, decided=True)
         TechConversationFactory(session=session)
         GeneratedTRDDocumentFactory(session=session, version=1)
+        GeneratedTRDDocumentFactory(session=session, version=2, trd_content="# Technical Requirements\n\nRevised.\n")
         AgentErrorLogFactory(session=session, node=f"node_{i % 7}", error_type=f"Error{i % 3}")
         sessions.append(session)
     return sessions
@@ -46,7 +47,7 @@ def add_children(session, count: int) -> None:
     TechConversationFactory.create_batch(count, session=session)
     AgentErrorLogFactory.create_batch(count, session=session)
     for version in range(count):
-        GeneratedTRDDocumentFactory(session=session, version=version + 2)
+        GeneratedTRDDocumentFactory(session=session, version=version + 3)
     DesignDecisionFactory.create_batch(count, job=session.design_job)
     DesignProgressFactory.create_batch(count, job=session.design_job)
 
@@ -82,7 +83,8 @@ def admin_pages(focus) -> dict[str, str]:
         "session's conversation": reverse("admin:sessions_app_techconversation_changelist") + f"?session={focus.pk}",
         "errors filtered": f"{errors}?node=node_0&recovered__exact=0",
         "error groups": reverse("admin:sessions_app_agenterrorlog_groups") + "?window=all",
-        "TRD markdown": reverse("admin:sessions_app_generatedtrddocument_markdown", args=[trd.pk]),
+        "TRD document": reverse("admin:sessions_app_generatedtrddocument_document", args=[trd.pk]),
+        "TRD compare": reverse("admin:sessions_app_generatedtrddocument_compare") + f"?session={focus.pk}&from=1&to=2",
         "session add": reverse("admin:sessions_app_techspecsession_add"),
     }
 

@@ -197,7 +197,8 @@ def test_change_page_shows_design_job_research_timeline_trd_and_errors(admin_cli
     assert "PostgreSQL" in html and "database" in html
     assert "Which database fits?" in html
     assert f"/admin/sessions_app/techconversation/?session={session.pk}" in html
-    assert reverse("admin:sessions_app_generatedtrddocument_markdown", args=[trd.pk]) in html
+    assert reverse("admin:sessions_app_generatedtrddocument_document", args=[trd.pk]) in html
+    assert f"compare/?session={session.pk}&amp;from=1&amp;to=2" in html
     assert "88" in html
     assert "RateLimitError" in html
 
@@ -313,11 +314,11 @@ def test_full_conversation_link_lists_only_that_sessions_messages(admin_client):
 def test_sessions_sort_only_by_indexed_columns(admin_client):
     TechSpecSessionFactory.create_batch(2)
     html = admin_client.get(CHANGELIST).content.decode()
-    assert 'class="sortable column-created_at' in html
+    assert 'class="sortable column-created' in html
     assert 'class="sortable column-progress' not in html
-    assert 'class="sortable column-status' not in html
+    assert 'class="sortable column-status_badge' not in html
 
     # Nor by a hand-made ?o= on a column without an index.
     columns = list(admin_client.get(CHANGELIST).context["cl"].list_display)
-    by_hand = admin_client.get(CHANGELIST, {"o": str(columns.index("status"))}).context["cl"]
+    by_hand = admin_client.get(CHANGELIST, {"o": str(columns.index("status_badge"))}).context["cl"]
     assert [str(o) for o in by_hand.queryset.query.order_by] == ["-created_at", "-id"]

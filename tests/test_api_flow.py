@@ -230,7 +230,10 @@ def test_trd_as_markdown_download(api_as, how):
     assert response["Content-Type"].startswith("text/markdown")
     assert f'filename="trd-{session.id}-v3.md"' in response["Content-Disposition"]
     text = response.content.decode()
-    assert text.startswith("# Title") and "## Database schema\n\nCREATE TABLE t;" in text
+    # The canonical document (tests/test_trd_markdown.py pins its layout): title block first,
+    # the content as written, the schema fenced as SQL.
+    assert text.startswith("# Technical Requirements Document, version 3\n")
+    assert "\n# Title\n" in text and "## Database schema\n\n```sql\nCREATE TABLE t;\n```" in text
 
 
 def test_no_trd_yet_is_404_in_json_even_for_markdown(api_as):

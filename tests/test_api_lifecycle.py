@@ -76,8 +76,11 @@ def test_a_session_runs_from_start_to_completed_trd_over_http(api_as):
     trd = ok(user.client.get(f"/api/tech-spec/sessions/{sid}/trd"))
     assert (trd["version"], trd["trd_content"]) == (2, "# TRD v2")
     markdown = user.client.get(f"/api/tech-spec/sessions/{sid}/trd", {"format": "md"})
-    assert markdown.status_code == 200 and markdown.content.decode().startswith("# TRD v2")
-    assert "CREATE TABLE users ();" in markdown.content.decode()
+    # The canonical document: a title block first, then the content as written, the schema fenced.
+    assert markdown.status_code == 200
+    assert markdown.content.decode().startswith("# Technical Requirements Document, version 2\n")
+    assert "\n# TRD v2\n" in markdown.content.decode()
+    assert "```sql\nCREATE TABLE users ();\n```" in markdown.content.decode()
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ SQL_CALLS = {"execute", "executemany", "RawSQL", "raw", "extra"}
 # (module path, enclosing function) -> why the formatted SQL there is safe.
 REVIEWED = {
     ("sessions_app/selectors/admin.py", "_plan_estimate"): "EXPLAIN of SQL Django compiled; values stay in params",
-    ("sessions_app/benchmarks/explain.py", "seq_scans"): "EXPLAIN of SQL the benchmark's own querysets compiled",
+    ("sessions_app/benchmarks/explain.py", "plan_of"): "EXPLAIN of SQL the benchmark's own querysets compiled",
     ("sessions_app/benchmarks/runner.py", "scale"): "table names from the module's TABLES constant",
     ("sessions_app/seeding/clear.py", "_remove_stubs"): "table names from the DELETE_STUBS constant",
     ("sessions_app/seeding/runner.py", "_analyze"): "table names from the ANALYZE_GROUPS constant",

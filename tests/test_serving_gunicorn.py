@@ -164,3 +164,70 @@ def test_pool_keeps_its_connections_open_across_requests(served):
     # Without a pool every request opens and closes its own connection (new backend pids).
     assert len(after) <= 3
     assert before <= after, "the pooled connections should be reused, not replaced"
+
+
+# --- what gunicorn answers itself, and what reaches Django ---------------------------------------
+
+
+def gunicorn_settings() -> dict:
+    import runpy
+
+    return runpy.run_path(str(ROOT / "techspec_project" / "gunicorn.conf.py"))
+
+
+def test_gunicorn_header_limits_stay_below_the_api_body_limit():
+    from django.conf import settings
+
+    limits = gunicorn_settings()
+    head = limits["limit_request_line"] + limits["limit_request_fields"] * limits["limit_request_field_size"]
+    assert 0 < head < settings.API_MAX_BODY_BYTES
+
+
+def raw_request(served: Served, head: str, body: bytes = b"") -> tuple[int, str, bytes]:
+    """Send bytes as written (http.client would fix up what these tests get wrong on purpose)."""
+    import socket
+
+    host, port = served.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(head.encode("latin-1") + body)
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    response = b"".join(chunks)
+    status_line, _, rest = response.partition(b"\r\n")
+    headers, _, payload = rest.partition(b"\r\n\r\n")
+    return int(status_line.split()[1]), headers.decode("latin-1").lower(), payload
+
+
+def test_a_chunked_api_body_gets_411_in_the_error_envelope(served):
+    body = b'{"role": "agent", "message": "hi"}'
+    chunked = f"{len(body):x}\r\n".encode() + body + b"\r\n0\r\n\r\n"
+    status, headers, payload = raw_request(served, (
+        f"POST /api/sessions/{uuid.uuid4()}/conversations/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"), chunked)
+    assert status == 411 and "application/json" in headers
+    assert b'"code": "length_required"' in payload or b'"code":"length_required"' in payload
+
+
+def test_a_post_without_the_trailing_slash_reaches_the_api_not_a_redirect(served):
+    body = b'{"role": "agent", "message": "hi"}'
+    status, headers, payload = raw_request(served, (
+        f"POST /api/sessions/{uuid.uuid4()}/conversations HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n"), body)
+    assert status == 401 and "application/json" in headers, (status, payload[:200])  # no token: the API's answer
+
+
+def test_gunicorn_answers_414_for_a_request_line_over_its_limit_before_django(served):
+    path = "/api/sessions/?q=" + "a" * gunicorn_settings()["limit_request_line"]
+    status, _, _ = raw_request(served, f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+    assert status == 414
+
+
+def test_gunicorn_answers_431_for_headers_over_its_limits_before_django(served):
+    limits = gunicorn_settings()
+    too_long = "X-Big: " + "a" * (limits["limit_request_field_size"] + 1) + "\r\n"
+    too_many = "".join(f"X-H{n}: 1\r\n" for n in range(limits["limit_request_fields"] + 1))
+    for extra in (too_long, too_many):
+        head = f"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n{extra}Connection: close\r\n\r\n"
+        status, _, _ = raw_request(served, head)
+        assert status == 431

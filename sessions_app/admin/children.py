@@ -1,33 +1,63 @@
-"""Read-only admins of a session's children: research, conversation messages, TRD versions."""
+"""Read-only admins of a session's children: research and conversation messages (TRD versions: admin/trd.py)."""
 
 from __future__ import annotations
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 
-from sessions_app.admin.common import BigTableAdmin, ExactIdSearchMixin, ReadOnlyAdminMixin, admin_link, excerpt
-from sessions_app.models import GeneratedTRDDocument, TechConversation, TechResearch, TechSpecSession
-from sessions_app.selectors.trd import TRD_TEXT_FIELDS
-from sessions_app.trd_markdown import trd_as_markdown
+from sessions_app.admin.common import BigTableAdmin, ExactIdSearchMixin, ReadOnlyAdminMixin, excerpt
+from sessions_app.models import TechConversation, TechResearch
+from techspec_project.admin_date_range import DateRangeFilter
+from techspec_project.admin_display import DisplayMediaMixin, badge, date_html, short_id
+
+# Roles and message types as badges; colours from the session palette's families.
+ROLE_COLOURS = {"agent": "#2563eb", "user": "#7c3aed", "system": "#6b7280"}
 
 
-class SessionLinkMixin:
+class SessionLinkMixin(DisplayMediaMixin):
+    """Columns every child list shares: its own id, its session's id, its creation date."""
+
+
     @admin.display(description="session")
     def session_link(self, obj):
-        return admin_link(TechSpecSession, obj.session_id, str(obj.session_id)[:8])
+        return short_id(obj.session_id, url=reverse("admin:sessions_app_techspecsession_change",
+                                                    args=[obj.session_id]))
+
+    @admin.display(description="id", ordering="id")
+    def row_id(self, obj):
+        return short_id(obj.pk)
+
+    @admin.display(description="created", ordering="created_at")
+    def created(self, obj):
+        return date_html(obj.created_at, relative=True)
 
 
 @admin.register(TechResearch)
 class TechResearchAdmin(ReadOnlyAdminMixin, SessionLinkMixin, ExactIdSearchMixin, BigTableAdmin):
     """Research items and their decisions (recorded by the agent through decision_record)."""
 
-    list_display = ("technology_category", "selected_technology", "is_custom_selection", "decision_timestamp",
-                    "session_link", "created_at")
-    list_filter = ("is_custom_selection", "decision_timestamp")
+    list_display = ("row_id", "technology_category", "decision", "decided", "session_link", "created")
+    list_filter = (
+        "is_custom_selection",
+        ("created_at", DateRangeFilter),
+        ("decision_timestamp", DateRangeFilter.titled("decided")),
+    )
+    sortable_by = ("row_id", "created")
+
+    @admin.display(description="decision")
+    def decision(self, obj):
+        # A red "no" icon on every row read as an error; only a custom choice needs a mark.
+        if not obj.selected_technology:
+            return format_html('<span class="ts-muted">{}</span>', "undecided")
+        if obj.is_custom_selection:
+            return format_html('{} <span class="ts-badge" style="background-color:#b45309" '
+                               'title="outside the researched options">custom</span>', obj.selected_technology)
+        return obj.selected_technology
+
+    @admin.display(description="decided", ordering="decision_timestamp")
+    def decided(self, obj):
+        return date_html(obj.decision_timestamp, relative=True)
     search_id_fields = ("pk", "session_id")
     search_help_text = "Search by an exact research id or session id (UUID)."
     ordering = ("-created_at", "-id")
@@ -39,9 +69,10 @@ class TechResearchAdmin(ReadOnlyAdminMixin, SessionLinkMixin, ExactIdSearchMixin
 class TechConversationAdmin(ReadOnlyAdminMixin, SessionLinkMixin, ExactIdSearchMixin, BigTableAdmin):
     """Conversation messages; open one session's full history with ?session=<id>."""
 
-    list_display = ("timestamp", "role", "message_type", "message_excerpt", "session_link")
-    list_filter = ("role", "message_type")
-    sortable_by = ("timestamp",)
+    list_display = ("row_id", "sent", "role_badge", "message_type", "message_excerpt", "session_link")
+    list_display_links = ("row_id",)
+    list_filter = ("role", "message_type", ("timestamp", DateRangeFilter.titled("sent")))
+    sortable_by = ("sent",)
     search_id_fields = ("pk", "session_id")
     search_help_text = "Search by an exact message id or session id (UUID)."
     ordering = ("-timestamp", "-id")
@@ -53,46 +84,13 @@ class TechConversationAdmin(ReadOnlyAdminMixin, SessionLinkMixin, ExactIdSearchM
 
     @admin.display(description="message")
     def message_excerpt(self, obj):
-        return excerpt(obj.message, 120)
+        return format_html('<span class="ts-excerpt">{}</span>', excerpt(obj.message, 120))
 
+    @admin.display(description="sent", ordering="timestamp")
+    def sent(self, obj):
+        return date_html(obj.timestamp, relative=True)
 
-@admin.register(GeneratedTRDDocument)
-class GeneratedTRDDocumentAdmin(ReadOnlyAdminMixin, SessionLinkMixin, ExactIdSearchMixin, BigTableAdmin):
-    """TRD versions, with a readable Markdown page for each."""
+    @admin.display(description="role", ordering="role")
+    def role_badge(self, obj):
+        return badge(obj.role, obj.get_role_display(), ROLE_COLOURS)
 
-    list_display = ("version", "quality_score", "session_link", "created_at", "markdown_link")
-    search_id_fields = ("pk", "session_id")
-    search_help_text = "Search by an exact TRD id or session id (UUID)."
-    ordering = ("-created_at", "-id")
-    exclude = ("session",)
-    readonly_fields = ("session_link", "markdown_link")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).defer(*TRD_TEXT_FIELDS)
-
-    @admin.display(description="document")
-    def markdown_link(self, obj):
-        url = reverse("admin:sessions_app_generatedtrddocument_markdown", args=[obj.pk])
-        return format_html('<a href="{}">Read as Markdown</a>', url)
-
-    def get_urls(self):
-        view = self.admin_site.admin_view(self.markdown_view)
-        return [
-            path("<uuid:object_id>/markdown/", view, name="sessions_app_generatedtrddocument_markdown"),
-            *super().get_urls(),
-        ]
-
-    def markdown_view(self, request, object_id):
-        """One TRD version as Markdown, escaped and shown preformatted (never rendered as HTML)."""
-        trd = get_object_or_404(GeneratedTRDDocument.objects.all(), pk=object_id)
-        if not self.has_view_permission(request, trd):
-            raise PermissionDenied
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "original": trd,
-            "title": f"TRD version {trd.version}",
-            "markdown": trd_as_markdown(trd),
-            "session_link": admin_link(TechSpecSession, trd.session_id),
-        }
-        return TemplateResponse(request, "admin/sessions_app/generatedtrddocument/markdown.html", context)

@@ -8,18 +8,22 @@ from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from sessions_app.admin.common import (
     BigTableAdmin,
     ExactIdSearchMixin,
-    admin_link,
     changelist_url,
     excerpt,
     recent_values_filter,
 )
-from sessions_app.models import AgentErrorLog, TechSpecSession
+from sessions_app.admin.export import CsvExportMixin
+from sessions_app.admin.palette import ERROR_COLOURS
+from sessions_app.models import AgentErrorLog
 from sessions_app.selectors.admin import error_groups
 from sessions_app.services import errors_set_recovered
+from techspec_project.admin_date_range import DateRangeFilter
+from techspec_project.admin_display import DisplayMediaMixin, badge, date_html, short_id
 
 # The grouped view's time windows (days; None is all time). The default keeps
 # the GROUP BY on the created_at index instead of the whole table.
@@ -28,20 +32,25 @@ DEFAULT_GROUP_WINDOW = "30"
 
 
 @admin.register(AgentErrorLog)
-class AgentErrorLogAdmin(ExactIdSearchMixin, BigTableAdmin):
+class AgentErrorLogAdmin(DisplayMediaMixin, CsvExportMixin, ExactIdSearchMixin, BigTableAdmin):
     """Triage the agent's errors; recovering and reopening go through errors_set_recovered."""
 
     list_display = (
-        "node", "error_type", "message_excerpt", "retry_count", "recovered", "recovery_strategy", "session_link",
-        "created_at",
+        "short_error_id", "node", "error_type", "message_excerpt", "state_badge", "retries", "session_link",
+        "created",
     )
     list_display_links = ("node", "error_type")
-    sortable_by = ("created_at",)  # the created_at index; other orders would sort the whole log
+    sortable_by = ("created",)  # the created_at index; other orders would sort the whole log
     list_filter = (
         recent_values_filter("node", "node"),
         recent_values_filter("error_type", "error type"),
         "recovered",
-        "created_at",
+        ("created_at", DateRangeFilter),
+    )
+    csv_columns = (
+        ("id", "id"), ("session_id", "session_id"), ("node", "node"), ("error_type", "error_type"),
+        ("recovered", "recovered"), ("retry_count", "retry_count"), ("recovery_strategy", "recovery_strategy"),
+        ("message", "message"), ("created_at", "created_at"),
     )
     search_id_fields = ("pk", "session_id")
     search_help_text = "Search by an exact error id or session id (UUID)."
@@ -69,13 +78,33 @@ class AgentErrorLogAdmin(ExactIdSearchMixin, BigTableAdmin):
 
     # --- columns -------------------------------------------------------------------
 
+    @admin.display(description="error")
+    def short_error_id(self, obj):
+        return short_id(obj.pk, url=reverse("admin:sessions_app_agenterrorlog_change", args=[obj.pk]))
+
     @admin.display(description="message")
     def message_excerpt(self, obj):
-        return excerpt(obj.message)
+        return format_html('<span class="ts-excerpt" title="{}">{}</span>', excerpt(obj.message, 400),
+                           excerpt(obj.message, 110))
+
+    @admin.display(description="retries")
+    def retries(self, obj):
+        return obj.retry_count
+
+    @admin.display(description="state")
+    def state_badge(self, obj):
+        state = "recovered" if obj.recovered else "open"
+        title = f"{state} · recovery strategy: {obj.recovery_strategy}" if obj.recovery_strategy else state
+        return badge(state, state, ERROR_COLOURS, title=title)
 
     @admin.display(description="session")
     def session_link(self, obj):
-        return admin_link(TechSpecSession, obj.session_id, str(obj.session_id)[:8])
+        return short_id(obj.session_id, url=reverse("admin:sessions_app_techspecsession_change",
+                                                    args=[obj.session_id]))
+
+    @admin.display(description="created", ordering="created_at")
+    def created(self, obj):
+        return date_html(obj.created_at, relative=True)
 
     # --- actions -------------------------------------------------------------------
 

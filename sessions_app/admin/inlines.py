@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
-from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html_join
 
 from sessions_app.admin.common import ReadOnlyAdminMixin, admin_link, excerpt
+from sessions_app.admin.trd import compare_url, document_url
 from sessions_app.models import AgentErrorLog, GeneratedTRDDocument, TechResearch
 from sessions_app.selectors.trd import TRD_TEXT_FIELDS
 
@@ -59,18 +59,21 @@ class TRDInline(ReadOnlyInline):
     model = GeneratedTRDDocument
     formset = FirstRowsFormSet
     verbose_name_plural = f"TRD versions (the latest {INLINE_ROWS}; all of them under Generated TRD documents)"
-    fields = ("version", "quality_score", "created_at", "markdown")
+    fields = ("version", "quality_score", "created_at", "document")
     readonly_fields = fields
     ordering = ("-version",)
 
     def get_queryset(self, request):
-        # Versions only: the documents are read on the Markdown page.
+        # Versions only: the documents are read on their own page.
         return super().get_queryset(request).defer(*TRD_TEXT_FIELDS)
 
     @admin.display(description="document")
-    def markdown(self, obj):
-        url = reverse("admin:sessions_app_generatedtrddocument_markdown", args=[obj.pk])
-        return format_html('<a href="{}">Read v{} as Markdown</a>', url, obj.version)
+    def document(self, obj):
+        links = [(document_url(obj.pk), f"Read v{obj.version}")]
+        if obj.version > 1:
+            previous = obj.version - 1
+            links.append((compare_url(obj.session_id, previous, obj.version), f"compare with v{previous}"))
+        return format_html_join(" · ", '<a href="{}">{}</a>', links)
 
 
 class ErrorInline(ReadOnlyInline):

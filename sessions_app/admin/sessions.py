@@ -16,20 +16,24 @@ from sessions_app.admin.common import (
     IndexedSortChangeList,
     admin_link,
     changelist_url,
-    excerpt,
     when,
 )
+from sessions_app.admin.export import CsvExportMixin
 from sessions_app.admin.forms import SessionStartForm, SessionStateForm
 from sessions_app.admin.inlines import ErrorInline, ResearchInline, TRDInline
-from sessions_app.models import AgentErrorLog, TechConversation, TechSpecSession
+from sessions_app.admin.palette import STAGE_COLOURS, STATUS_COLOURS
+from sessions_app.admin.timeline import SessionTimelineMixin
+from sessions_app.models import AgentErrorLog, TechSpecSession
 from sessions_app.selectors.admin import (
     SessionPageCounts,
-    conversation_timeline,
     session_page_counts,
     sessions_by_open_errors,
 )
+from techspec_project.admin_date_range import DateRangeFilter
+from techspec_project.admin_display import DisplayMediaMixin, badge, date_html, short_id
 
-TIMELINE_LENGTH = 50
+# A design job's statuses in the session palette's colours ("running" is a session in progress).
+DESIGN_JOB_COLOURS = {**STATUS_COLOURS, "running": STATUS_COLOURS["in_progress"]}
 OUTPUT_PREVIEW_CHARS = 2_000
 
 
@@ -64,17 +68,25 @@ class SessionChangeList(IndexedSortChangeList):
 
 
 @admin.register(TechSpecSession)
-class TechSpecSessionAdmin(ExactIdSearchMixin, BigTableAdmin):
+class TechSpecSessionAdmin(DisplayMediaMixin, SessionTimelineMixin, CsvExportMixin, ExactIdSearchMixin, BigTableAdmin):
     """Browse sessions; status changes go through the state machine."""
 
     list_display = (
-        "short_id", "short_project_id", "status", "current_stage", "progress", "design_job_status",
-        "research_count", "conversation_count", "unrecovered_error_count", "created_at", "updated_at",
+        "short_id", "short_project_id", "status_badge", "stage_badge", "progress", "design_job_status",
+        "research_count", "conversation_count", "unrecovered_error_count", "created", "updated",
+    )
+    csv_columns = (
+        ("id", "id"), ("project_id", "project_id"), ("design_job_id", "design_job_id"), ("user_id", "user_id"),
+        ("status", "status"), ("current_stage", "current_stage"), ("progress_percentage", "progress_percentage"),
+        ("created_at", "created_at"), ("updated_at", "updated_at"), ("completed_at", "completed_at"),
     )
     list_select_related = ("design_job",)
     # Only orders an index serves: any other column would sort a million rows per page view.
-    sortable_by = ("short_id", "created_at")
-    list_filter = ("status", "current_stage", "created_at", HasUnrecoveredErrorsFilter)
+    sortable_by = ("created",)
+    list_filter = (
+        "status", "current_stage", ("created_at", DateRangeFilter), ("updated_at", DateRangeFilter),
+        HasUnrecoveredErrorsFilter,
+    )
     search_id_fields = ("pk", "project_id", "design_job_id")
     search_help_text = "Search by an exact session id, project id or design job id (UUID)."
     ordering = ("-created_at", "-id")
@@ -86,12 +98,11 @@ class TechSpecSessionAdmin(ExactIdSearchMixin, BigTableAdmin):
         ("State (changes go through the session state machine)",
          {"fields": ("status", "current_stage", "progress_percentage", "created_at", "updated_at", "completed_at")}),
         ("Design job", {"fields": ("design_job_panel",)}),
-        ("Conversation", {"fields": ("conversation_timeline",)}),
         ("Snapshot", {"fields": ("session_data_pretty",), "classes": ("collapse",)}),
     )
     change_readonly_fields = (
         "id", "project_id", "design_job", "user_id", "websocket_url", "created_at", "updated_at", "completed_at",
-        "design_job_panel", "conversation_timeline", "session_data_pretty",
+        "design_job_panel", "session_data_pretty",
     )
 
     # --- querysets, forms and saving ------------------------------------------
@@ -135,40 +146,57 @@ class TechSpecSessionAdmin(ExactIdSearchMixin, BigTableAdmin):
 
     # --- changelist columns ----------------------------------------------------
 
-    @admin.display(description="session", ordering="id")
+    @admin.display(description="session")
     def short_id(self, obj):
-        return format_html('<span title="{}">{}…</span>', obj.pk, str(obj.pk)[:8])
+        return short_id(obj.pk)
 
     @admin.display(description="project")
     def short_project_id(self, obj):
-        return format_html('<span title="{}">{}…</span>', obj.project_id, str(obj.project_id)[:8])
+        return short_id(obj.project_id)
+
+    @admin.display(description="status")
+    def status_badge(self, obj):
+        return badge(obj.status, obj.get_status_display(), STATUS_COLOURS)
+
+    @admin.display(description="stage")
+    def stage_badge(self, obj):
+        return badge(obj.current_stage, obj.get_current_stage_display(), STAGE_COLOURS)
+
+    @admin.display(description="created", ordering="created_at")
+    def created(self, obj):
+        return date_html(obj.created_at)
+
+    @admin.display(description="updated")
+    def updated(self, obj):
+        return date_html(obj.updated_at, relative=True)
 
     @admin.display(description="progress")
     def progress(self, obj):
         value = obj.progress_percentage
         return format_html(
-            '<progress max="100" value="{}" title="{}%" style="width:6em"></progress> {}%', value, value, value
+            '<progress max="100" value="{}" title="{}%"></progress> {}%', value, value, value
         )
 
-    @admin.display(description="design job")
+    @admin.display(description="job")
     def design_job_status(self, obj):
-        return obj.design_job.get_status_display()
+        return badge(obj.design_job.status, obj.design_job.get_status_display(), DESIGN_JOB_COLOURS)
 
     @admin.display(description="research")
     def research_count(self, obj):
         return obj.page_counts.research
 
-    @admin.display(description="messages")
+    @admin.display(description="msgs")
     def conversation_count(self, obj):
         return obj.page_counts.conversations
 
-    @admin.display(description="open errors")
+    @admin.display(description="errors")
     def unrecovered_error_count(self, obj):
         count = obj.page_counts.unrecovered_errors
         if not count:
             return 0
         url = changelist_url(AgentErrorLog, session=obj.pk, recovered__exact=0)
-        return format_html('<a href="{}" style="color:#ba2121;font-weight:bold">{}</a>', url, count)
+        return format_html('<a href="{}" style="color:#b91c1c;font-weight:bold" title="{} unrecovered">{}</a>',
+                           url, count, count)
 
     # --- change page panels ------------------------------------------------------
 
@@ -213,24 +241,6 @@ class TechSpecSessionAdmin(ExactIdSearchMixin, BigTableAdmin):
         return format_html(
             "<table><thead><tr><th>Decision</th><th>Value</th><th>Reasoning</th><th>At</th></tr></thead>"
             "<tbody>{}</tbody></table>", rows,
-        )
-
-    @admin.display(description="conversation")
-    def conversation_timeline(self, obj):
-        messages_ = conversation_timeline(session_id=obj.pk, limit=TIMELINE_LENGTH)
-        full = changelist_url(TechConversation, session=obj.pk)
-        link = format_html('<p>Latest {} messages, oldest first. <a href="{}">Full conversation</a></p>',
-                           TIMELINE_LENGTH, full)
-        if not messages_:
-            return link
-        rows = format_html_join(
-            "", "<tr><td>{}</td><td><strong>{}</strong></td><td>{}</td><td>{}</td></tr>",
-            ((when(m.timestamp), m.get_role_display(), m.get_message_type_display(), excerpt(m.message, 300))
-             for m in messages_),
-        )
-        return link + format_html(
-            "<table class='timeline'><thead><tr><th>When</th><th>Who</th><th>Type</th><th>Message</th></tr>"
-            "</thead><tbody>{}</tbody></table>", rows,
         )
 
     @admin.display(description="session data")

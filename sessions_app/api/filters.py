@@ -1,13 +1,20 @@
-"""Query-string filters (django-filter). They narrow what the selector already
-scoped to the caller, so a filter can never widen visibility."""
+"""Query-string filters (django-filter) and ordering. They narrow what the selector already
+scoped to the caller, so a filter can never widen visibility.
+
+A value the API cannot use is a 400 naming the parameter, never silently ignored: an
+unknown `ordering`, a `recovered` that is not true/false, an id that is not a canonical UUID.
+"""
 
 import django_filters
 from django import forms
 from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework.exceptions import ValidationError
+from rest_framework.filters import OrderingFilter
 
 from sessions_app.choices import SessionStatus
 from sessions_app.models import AgentErrorLog, TechSpecSession
 from techspec_project import pg_values
+from techspec_project.uuids import canonical_uuid
 
 
 class StorableValuesForm(forms.Form):
@@ -24,11 +31,51 @@ class StorableValuesForm(forms.Form):
         return cleaned
 
 
+class CanonicalUUIDFormField(forms.UUIDField):
+    """forms.UUIDField reads "{…}", "urn:uuid:…" and non-ASCII digits too; only the canonical form here."""
+
+    def to_python(self, value):
+        value = forms.CharField.to_python(self, value)
+        if value in self.empty_values:
+            return None
+        parsed = canonical_uuid(value)
+        if parsed is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return parsed
+
+
+class CanonicalUUIDFilter(django_filters.UUIDFilter):
+    field_class = CanonicalUUIDFormField
+
+
+class StrictBooleanFormField(forms.NullBooleanField):
+    """true/false (or 1/0); NullBooleanField would read anything else as "no filter"."""
+
+    widget = forms.TextInput  # NullBooleanSelect would turn an unknown value into None before to_python
+    VALUES = {"true": True, "True": True, "1": True, "false": False, "False": False, "0": False}
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if isinstance(value, bool):
+            return value
+        if value not in self.VALUES:
+            raise forms.ValidationError("Must be true or false.", code="invalid")
+        return self.VALUES[value]
+
+    def validate(self, value):
+        pass
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanFormField
+
+
 class SessionFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=SessionStatus.choices)
-    project_id = django_filters.UUIDFilter()
-    design_job_id = django_filters.UUIDFilter()
-    user_id = django_filters.UUIDFilter()
+    project_id = CanonicalUUIDFilter()
+    design_job_id = CanonicalUUIDFilter()
+    user_id = CanonicalUUIDFilter()
     created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
     created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
 
@@ -41,7 +88,7 @@ class SessionFilter(django_filters.FilterSet):
 class ErrorLogFilter(django_filters.FilterSet):
     node = django_filters.CharFilter()
     error_type = django_filters.CharFilter()
-    recovered = django_filters.BooleanFilter()
+    recovered = StrictBooleanFilter()
 
     class Meta:
         model = AgentErrorLog
@@ -55,13 +102,46 @@ class QueryStringFilterBackend(DjangoFilterBackend):
     Building and validating the FilterSet's form is a large share of an unfiltered session
     list's CPU, and with no filter parameter every filter is a no-op anyway. A parameter that
     starts with a filter's name (range filters add _min/_max) still goes through the FilterSet,
-    so an invalid value is a 400 as before.
+    so an invalid value is a 400 as before. A filter given with no value is a 400 too (django-filter
+    would read it as "no filter", which is not what `?status=` asks for), except a text filter,
+    where "" is a string like any other.
     """
 
     def filter_queryset(self, request, queryset, view):
         filterset_class = self.get_filterset_class(view, queryset)
-        if filterset_class is not None and not any(
-            key.startswith(name) for key in request.query_params for name in filterset_class.base_filters
-        ):
+        if filterset_class is None:
             return queryset
+        named = [key for key in request.query_params
+                 if any(key.startswith(name) for name in filterset_class.base_filters)]
+        if not named:
+            return queryset
+        empty = [key for key in named if request.query_params[key] == ""
+                 and not isinstance(filterset_class.base_filters.get(key, django_filters.CharFilter()),
+                                    django_filters.CharFilter)]
+        if empty:
+            raise ValidationError({key: ["Give a value, or leave the parameter out."] for key in empty})
         return super().filter_queryset(request, queryset, view)
+
+
+class SingleFieldOrderingFilter(OrderingFilter):
+    """`?ordering=` is one of the view's `ordering_fields`, optionally prefixed with "-"
+    (descending); anything else is a 400, where DRF's OrderingFilter would ignore it."""
+
+    def allowed(self, view) -> list[str]:
+        return [prefix + name for name in view.ordering_fields for prefix in ("", "-")]
+
+    def get_ordering(self, request, queryset, view):
+        raw = request.query_params.get(self.ordering_param)
+        if raw is None:
+            return self.get_default_ordering(view)
+        allowed = self.allowed(view)
+        if raw not in allowed:
+            raise ValidationError({self.ordering_param: [f"Must be one of: {', '.join(allowed)}."]})
+        return [raw]
+
+    def get_schema_operation_parameters(self, view):
+        return [{
+            "name": self.ordering_param, "required": False, "in": "query",
+            "description": "Sort by this field; a leading \"-\" sorts descending.",
+            "schema": {"type": "string", "enum": self.allowed(view)},
+        }]

@@ -6,7 +6,17 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from design_bridge.models import DesignDecision, DesignJob, DesignJobStatus, DesignOutput
-from sessions_app.api.fields import JSONObjectField, TextField
+from sessions_app.api.fields import (
+    CanonicalUUIDField,
+    JSONObjectField,
+    JSONObjectOutput,
+    ResearchOptionField,
+    ResearchOptionsOutput,
+    ScoreField,
+    StrictBooleanField,
+    StrictIntegerField,
+    TextField,
+)
 from sessions_app.api.output_fields import FieldsBuiltOnce
 from sessions_app.choices import MessageRole, MessageType, SessionStage, SessionStatus
 from sessions_app.models import (
@@ -17,6 +27,7 @@ from sessions_app.models import (
     TechResearch,
     TechSpecSession,
 )
+from techspec_project import pg_values
 
 LONG_TEXT = 200_000  # a TRD section; the request body limit caps the total anyway
 
@@ -37,19 +48,21 @@ class SessionOutput(FieldsBuiltOnce, serializers.ModelSerializer):
 
 
 class SessionDetailOutput(SessionOutput):
+    session_data = JSONObjectOutput(read_only=True)
+
     class Meta(SessionOutput.Meta):
         fields = [*SessionOutput.Meta.fields, "session_data"]
         read_only_fields = fields
 
 
 class StartTechSpecInput(serializers.Serializer):
-    design_job_id = serializers.UUIDField()
+    design_job_id = CanonicalUUIDField()
 
 
 class StartTechSpecOutput(FieldsBuiltOnce, serializers.Serializer):
     session_id = serializers.UUIDField(source="session.id")
-    status = serializers.CharField(source="session.status")
-    current_stage = serializers.CharField(source="session.current_stage")
+    status = serializers.ChoiceField(source="session.status", choices=SessionStatus.choices)
+    current_stage = serializers.ChoiceField(source="session.current_stage", choices=SessionStage.choices)
     websocket_url = serializers.CharField(source="session.websocket_url")
     created = serializers.BooleanField()
 
@@ -81,7 +94,9 @@ class StatusSummaryOutput(FieldsBuiltOnce, serializers.ModelSerializer):
 class TransitionInput(serializers.Serializer):
     status = serializers.ChoiceField(choices=SessionStatus.choices, required=False)
     current_stage = serializers.ChoiceField(choices=SessionStage.choices, required=False)
-    progress_percentage = serializers.IntegerField(min_value=0, max_value=100, required=False)
+    progress_percentage = StrictIntegerField(min_value=0, max_value=100, required=False)
+
+    min_properties = 1  # documented in the schema (ApiAutoSchema); validate() says it to the caller
 
     def validate(self, attrs):
         if not attrs:
@@ -94,6 +109,7 @@ class TransitionInput(serializers.Serializer):
 
 class ResearchOutput(FieldsBuiltOnce, serializers.ModelSerializer):
     session_id = serializers.UUIDField(read_only=True)
+    researched_options = ResearchOptionsOutput(read_only=True)
 
     class Meta:
         model = TechResearch
@@ -109,16 +125,16 @@ class ResearchInput(serializers.Serializer):
     technology_category = TextField(max_length=100)
     gap_description = TextField(max_length=20_000)
     researched_options = serializers.ListField(
-        child=JSONObjectField(), min_length=1, max_length=20,
+        child=ResearchOptionField(), min_length=1, max_length=20,
         help_text='Option objects, each with a unique "name".',
     )
 
 
 class DecisionInput(serializers.Serializer):
-    research_id = serializers.UUIDField()
+    research_id = CanonicalUUIDField()
     selected_technology = TextField(max_length=200)
     reasoning = TextField(max_length=20_000, allow_blank=True, default="")
-    custom = serializers.BooleanField(
+    custom = StrictBooleanField(
         default=False, help_text="True when the technology is not one of the researched options."
     )
 
@@ -132,6 +148,7 @@ class DecisionsInput(serializers.Serializer):
 
 class ConversationOutput(FieldsBuiltOnce, serializers.ModelSerializer):
     research_id = serializers.UUIDField(read_only=True, allow_null=True)
+    metadata = JSONObjectOutput(read_only=True)
 
     class Meta:
         model = TechConversation
@@ -139,21 +156,11 @@ class ConversationOutput(FieldsBuiltOnce, serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ConversationPageInput(serializers.Serializer):
-    cursor = TextField(required=False, max_length=500)
-    page_size = serializers.IntegerField(required=False, min_value=1, max_value=200, default=50)
-
-
-class ConversationPageOutput(FieldsBuiltOnce, serializers.Serializer):
-    next = serializers.URLField(allow_null=True)
-    results = ConversationOutput(many=True)
-
-
 class ConversationInput(serializers.Serializer):
     role = serializers.ChoiceField(choices=MessageRole.choices)
     message = TextField(max_length=50_000)
     message_type = serializers.ChoiceField(choices=MessageType.choices, default=MessageType.TEXT)
-    research_id = serializers.UUIDField(required=False, allow_null=True)
+    research_id = CanonicalUUIDField(required=False, allow_null=True)
     metadata = JSONObjectField(required=False, default=dict)
 
 
@@ -162,6 +169,7 @@ class ConversationInput(serializers.Serializer):
 
 class TRDOutput(FieldsBuiltOnce, serializers.ModelSerializer):
     session_id = serializers.UUIDField(read_only=True)
+    validation_report = JSONObjectOutput(read_only=True)
 
     class Meta:
         model = GeneratedTRDDocument
@@ -185,10 +193,44 @@ class TRDInput(serializers.Serializer):
     database_schema = TextField(max_length=LONG_TEXT, allow_blank=True, default="")
     architecture_diagram = TextField(max_length=LONG_TEXT, allow_blank=True, default="")
     tech_stack_document = TextField(max_length=LONG_TEXT, allow_blank=True, default="")
-    quality_score = serializers.DecimalField(
-        max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False, allow_null=True
-    )
+    quality_score = ScoreField(required=False, allow_null=True)
     validation_report = JSONObjectField(required=False, default=dict)
+
+
+class TRDCompareInput(serializers.Serializer):
+    """?from=N&to=M: two version numbers of the session's TRD."""
+
+    def get_fields(self):
+        # `from` is a Python keyword, so the fields cannot be class attributes.
+        return {
+            "from": serializers.IntegerField(min_value=1, max_value=pg_values.INT4[1]),
+            "to": serializers.IntegerField(min_value=1, max_value=pg_values.INT4[1]),
+        }
+
+
+class TRDSectionDiffOutput(FieldsBuiltOnce, serializers.Serializer):
+    section = serializers.CharField(source="field", help_text="The TRD field compared.")
+    title = serializers.CharField()
+    changed = serializers.BooleanField()
+    added = serializers.IntegerField(help_text="Lines only in `to`.")
+    removed = serializers.IntegerField(help_text="Lines only in `from`.")
+    diff = serializers.CharField(
+        source="unified", help_text="A unified diff (3 lines of context); empty when unchanged."
+    )
+
+
+class TRDCompareOutput(FieldsBuiltOnce, serializers.Serializer):
+    """Two TRD versions of one session and a unified diff per section."""
+
+
+# `from` is a Python keyword, so the fields are declared by name rather than as class attributes.
+TRDCompareOutput._declared_fields = {
+    "session_id": serializers.UUIDField(),
+    "from": TRDVersionOutput(source="old"),
+    "to": TRDVersionOutput(source="new"),
+    "changed": serializers.BooleanField(),
+    "sections": TRDSectionDiffOutput(many=True),
+}
 
 
 # --- agent errors -------------------------------------------------------------------
@@ -211,13 +253,13 @@ class ErrorLogInput(serializers.Serializer):
     error_type = TextField(max_length=100)
     message = TextField(max_length=20_000)
     stack_trace = TextField(max_length=LONG_TEXT, allow_blank=True, default="")
-    retry_count = serializers.IntegerField(min_value=0, max_value=1_000_000, default=0)
+    retry_count = StrictIntegerField(min_value=0, max_value=1_000_000, default=0)
     recovery_strategy = TextField(max_length=100, allow_blank=True, default="")
 
 
 class ErrorsRecoveredInput(serializers.Serializer):
-    error_ids = serializers.ListField(child=serializers.UUIDField(), min_length=1, max_length=500)
-    recovered = serializers.BooleanField(default=True)
+    error_ids = serializers.ListField(child=CanonicalUUIDField(), min_length=1, max_length=500)
+    recovered = StrictBooleanField(default=True)
 
 
 class CountOutput(FieldsBuiltOnce, serializers.Serializer):
@@ -242,9 +284,8 @@ class DesignDecisionOutput(FieldsBuiltOnce, serializers.ModelSerializer):
 
 
 class DesignJobOutput(FieldsBuiltOnce, serializers.ModelSerializer):
-    # A plain string, not an enum: the Design Agent owns these values (and a second
-    # enum named "status" would collide with the session's in the schema).
-    status = serializers.CharField(read_only=True, help_text=f"One of {', '.join(DesignJobStatus.values)} today.")
+    # The Design Agent owns these values: a new one there is a new member of this enum here.
+    status = serializers.ChoiceField(choices=DesignJobStatus.choices, read_only=True)
 
     class Meta:
         model = DesignJob

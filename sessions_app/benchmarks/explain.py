@@ -25,13 +25,49 @@ def table_rows(cursor, relation: str, schema: str | None) -> float:
     return float(row[0]) if row else 0.0
 
 
+def plan_of(cursor, sql: str) -> dict:
+    """The planner's plan of `sql` (EXPLAIN without ANALYZE: nothing runs), as PostgreSQL's JSON tree."""
+    # VERBOSE for "Schema": without it a shared.* table cannot be told from a public one.
+    cursor.execute("EXPLAIN (VERBOSE, FORMAT JSON) " + sql)
+    raw = cursor.fetchone()[0]
+    return (json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]
+
+
+def relation_of(node: dict) -> str | None:
+    """schema.table that a scan node reads, or None for nodes that read no table."""
+    relation = node.get("Relation Name")
+    return f"{node.get('Schema') or 'public'}.{relation}" if relation else None
+
+
+def shape(plan: dict, depth: int = 0) -> list[str]:
+    """The plan as indented lines of node types, with the table and index each scan uses.
+
+    Costs and row estimates are left out: they move with every row added, the
+    choice of nodes and indexes does not.
+    """
+    line = "  " * depth + plan["Node Type"]
+    if relation := relation_of(plan):
+        line += f" on {relation}"
+    if index := plan.get("Index Name"):
+        line += f" using {index}"
+        if "Index Cond" not in plan:
+            # Read from end to end: right under a LIMIT it is how ORDER BY ... LIMIT should read,
+            # anywhere else it costs as much as the Seq Scan it replaces.
+            line += " (whole index)"
+    return [line, *(child for node in plan.get("Plans", []) for child in shape(node, depth + 1))]
+
+
+def seq_scanned(plan: dict) -> list[str]:
+    """schema.table of every Seq Scan in `plan`, in plan order, each once."""
+    found = [relation_of(node) for node in _nodes(plan) if node.get("Node Type") == "Seq Scan"]
+    return list(dict.fromkeys(found))
+
+
 def seq_scans(cursor, sql: str, *, min_rows: int = SEQ_SCAN_MIN_ROWS) -> list[str]:
     """Tables of at least `min_rows` rows that the plan of `sql` reads with a Seq Scan."""
     if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
         return []
-    cursor.execute("EXPLAIN (FORMAT JSON) " + sql)
-    raw = cursor.fetchone()[0]
-    plan = (json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]
+    plan = plan_of(cursor, sql)
     flagged = []
     for node in _nodes(plan):
         if node.get("Node Type") != "Seq Scan":

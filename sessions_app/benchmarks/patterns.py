@@ -13,9 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.urls import reverse
+
 from design_bridge import services as design_services
 from sessions_app import selectors, services
 from sessions_app.models import TechSpecSession
+from sessions_app.selectors import timeline as timeline_selectors
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,14 @@ def _admin(ctx, url: str):
     return response
 
 
+def _timeline_page(ctx):
+    return timeline_selectors.session_timeline(session_id=ctx.busy_session_id).entries
+
+
+def _admin_timeline(ctx):
+    return _admin(ctx, reverse("admin:sessions_app_techspecsession_change", args=[ctx.busy_session_id]))
+
+
 PATTERNS: list[Pattern] = [
     Pattern("session_by_id", 5, "lookup", lambda c: selectors.session_get(session_id=c.session_id)),
     Pattern(
@@ -145,6 +156,79 @@ PATTERNS: list[Pattern] = [
     Pattern(
         "admin_design_decisions_changelist", 300, "admin", lambda c: _admin(c, c.admin_urls["design_decisions"])
     ),
+    # Issue 17, lists/timeline/health: a session with 10,000 messages (runner._busy_session), its
+    # timeline through the selector and its change page (which shows the timeline's first page).
+    Pattern("session_timeline_page_10k", 30, "list", _timeline_page),
+    Pattern("admin_session_timeline_10k", 300, "admin", _admin_timeline),
+    Pattern("admin_db_health", 300, "admin", lambda c: _admin(c, reverse("techspec-db-health")), False),
+]
+
+
+def _big_trds(ctx, key: str):
+    """Two ~200 KB versions (the second revises a tenth of the first) stored in the TRD session,
+    once per pattern: the first (warm-up) call writes them; each pattern's savepoint removes them."""
+    from sessions_app.benchmarks.big_trd import big_trd_fields
+
+    stored = ctx.__dict__.setdefault("big_trds", {})
+    if key not in stored:
+        old = services.trd_store(session_id=ctx.trd_session_id, **big_trd_fields(revision=0))
+        new = services.trd_store(session_id=ctx.trd_session_id, **big_trd_fields(revision=1))
+        stored[key] = (selectors.trd_get(session_id=ctx.trd_session_id, version=old.version), new)
+    return stored[key]
+
+
+def _trd_render_cold(ctx):
+    from sessions_app.trd.document import trd_render
+
+    return trd_render(_big_trds(ctx, "render_cold")[0])
+
+
+def _trd_render_cached(ctx):
+    from sessions_app.trd.document import trd_document
+
+    return trd_document(_big_trds(ctx, "render_cached")[0])
+
+
+def _trd_diff_cold(ctx):
+    from sessions_app.benchmarks.big_trd import big_trd_fields
+    from sessions_app.models import GeneratedTRDDocument
+    from sessions_app.trd.diff import trd_diff
+
+    if "diff_cold" not in ctx.__dict__:  # difflib alone: the two versions need not be stored
+        ctx.diff_cold = [GeneratedTRDDocument(version=r + 1, **big_trd_fields(revision=r)) for r in (0, 1)]
+    return trd_diff(*ctx.diff_cold)
+
+
+def _admin_trd_document(ctx):
+    from django.urls import reverse
+
+    trd = _big_trds(ctx, "admin_document")[0]
+    return _admin(ctx, reverse("admin:sessions_app_generatedtrddocument_document", args=[trd.pk]))
+
+
+def _api_trd_compare(ctx):
+    old, new = _big_trds(ctx, "api_compare")
+    return _get(ctx, f"/api/sessions/{ctx.trd_session_id}/trd-versions/compare?from={old.version}&to={new.version}")
+
+
+def _admin_trd_compare(ctx):
+    from django.urls import reverse
+
+    old, new = _big_trds(ctx, "admin_compare")
+    url = reverse("admin:sessions_app_generatedtrddocument_compare")
+    return _admin(ctx, f"{url}?session={ctx.trd_session_id}&from={old.version}&to={new.version}")
+
+
+# The TRD as a document (issue 16), on a 200 KB TRD: rendering it to HTML must stay under
+# 100 ms p95, which it does from the per-version cache; the cold render (markdown-it-py,
+# Pygments, nh3 on 200 KB, once per version) is timed too, so its cost is on record.
+PATTERNS += [
+    Pattern("trd_render_html_200kb_cold", 1500, "render", _trd_render_cold, False),
+    Pattern("trd_render_html_200kb", 100, "render", _trd_render_cached, False),
+    Pattern("admin_trd_document_200kb", 300, "admin", _admin_trd_document),
+    Pattern("trd_diff_200kb_cold", 1000, "render", _trd_diff_cold, False),
+    Pattern("api_trd_compare_200kb", 200, "api", _api_trd_compare),
+    Pattern("admin_trd_compare_200kb", 300, "admin", _admin_trd_compare),
 ]
 
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-import math
+import logging
 import os
 import platform
 import statistics
 import time
 import uuid
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from types import SimpleNamespace
+from typing import TypeVar
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -18,6 +22,7 @@ from django.urls import NoReverseMatch, reverse
 
 from sessions_app.benchmarks.explain import SEQ_SCAN_MIN_ROWS, seq_scans
 from sessions_app.benchmarks.patterns import PATTERNS, Pattern, rows_of
+from sessions_app.benchmarks.percentiles import percentile, percentiles_at_max
 from sessions_app.models import (
     AgentErrorLog,
     GeneratedTRDDocument,
@@ -33,6 +38,9 @@ TABLES = {
     "generated_trd_documents": GeneratedTRDDocument,
     "agent_error_logs": AgentErrorLog,
 }
+
+
+T = TypeVar("T")
 
 
 class NothingToMeasure(Exception):
@@ -55,6 +63,7 @@ class Result:
     seq_scans: list[str] = field(default_factory=list)
     expects_index: bool = True
     error: str | None = None
+    samples: int = 0  # timed calls behind the percentiles
 
     @property
     def within_threshold(self) -> bool:
@@ -71,14 +80,6 @@ class Result:
     def as_dict(self) -> dict:
         return {**asdict(self), "within_threshold": self.within_threshold, "explain_ok": self.explain_ok,
                 "ok": self.ok}
-
-
-def percentile(samples: list[float], q: float) -> float:
-    """The nearest-rank percentile (q from 0 to 1) of `samples`; 0.0 when there are none."""
-    if not samples:
-        return 0.0
-    ordered = sorted(samples)
-    return ordered[max(0, min(len(ordered) - 1, math.ceil(q * len(ordered)) - 1))]
 
 
 def machine() -> dict:
@@ -139,7 +140,25 @@ def _context() -> SimpleNamespace:
         session_id=session.id, design_job_id=session.design_job_id, status=session.status,
         trd_session_id=trd or session.id, node=node, client=client, admin_client=admin_client,
         admin_urls=_admin_urls(session.id),
+        busy_session_id=_busy_session(BUSY_SESSION_MESSAGES),
     )
+
+
+# The timeline patterns open a session with this many messages: a page must cost what it costs for 10.
+BUSY_SESSION_MESSAGES = 10_000
+
+
+def _busy_session(messages: int):
+    """The oldest session, given `messages` more messages (one INSERT … SELECT; rolled back with the run)."""
+    busy = TechSpecSession.objects.order_by("created_at", "id").values_list("id", flat=True).first()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO tech_conversations (id, session_id, role, message, message_type, metadata, timestamp) "
+            "SELECT gen_random_uuid(), %s, 'agent', 'bench_queries timeline message ' || n, 'text', '{}', "
+            "now() - make_interval(secs => n) FROM generate_series(1, %s) AS n",
+            [busy, messages],
+        )
+    return busy
 
 
 def _admin_urls(session_id) -> dict[str, str]:
@@ -194,6 +213,7 @@ def measure(pattern: Pattern, ctx, *, reps: int, warmup: int, seq_scan_min_rows:
         name=pattern.name, kind=pattern.kind, threshold_ms=pattern.threshold_ms,
         p50_ms=percentile(samples, 0.50), p95_ms=percentile(samples, 0.95), p99_ms=percentile(samples, 0.99),
         max_ms=max(samples), queries=len(statements), rows=rows_of(value), expects_index=pattern.expects_index,
+        samples=len(samples),
     )
     if pattern.compares_raw:
         raw = _raw_runner(statements)
@@ -208,44 +228,83 @@ def measure(pattern: Pattern, ctx, *, reps: int, warmup: int, seq_scan_min_rows:
     return result
 
 
-def run_all(*, reps: int, warmup: int, only: list[str] | None = None, thresholds: dict[str, float] | None = None,
-            seq_scan_min_rows: int = SEQ_SCAN_MIN_ROWS, progress=None) -> dict:
-    """Measure every pattern inside one transaction that is rolled back: nothing stays written."""
+@contextmanager
+def benchmark_session() -> Iterator[SimpleNamespace]:
+    """The patterns' context, inside one transaction that is rolled back: nothing stays written.
+
+    The request log is quiet meanwhile (one line per measured request would bury the
+    report); server errors still show, as does every pattern's own error.
+    """
     from sessions_app.api.throttling import APIRateThrottle
 
-    thresholds = thresholds or {}
-    report = {"machine": machine(), "scale": scale(), "reps": reps, "warmup": warmup, "results": [],
-              "skipped": {}}
     # The throttle stays in the request path (its counting statement is part of the cost) but never trips.
     saved = APIRateThrottle.THROTTLE_RATES
     APIRateThrottle.THROTTLE_RATES = {"user": "1000000/s", "api": "1000000/s"}
+    # django-axes narrates the admin client's login (four INFO lines) like a user's.
+    quiet = {"techspec.request": logging.ERROR, "axes": logging.WARNING}
+    saved_levels = {name: logging.getLogger(name).level for name in quiet}
+    for name, level in quiet.items():
+        logging.getLogger(name).setLevel(max(level, logging.getLogger(name).getEffectiveLevel()))
     try:
         # DEBUG off as in production: Django's debug cursor would add its own logging to every query.
-        with override_settings(DEBUG=False), transaction.atomic():
-            ctx = _context()
-            for pattern in PATTERNS:
-                if only and pattern.name not in only:
-                    continue
-                if pattern.kind == "admin" and not ctx.admin_urls:
-                    report["skipped"][pattern.name] = "the admin for sessions is not registered"
-                    continue
-                if pattern.name in thresholds:
-                    pattern = Pattern(**{**pattern.__dict__, "threshold_ms": thresholds[pattern.name]})
-                try:
-                    # A savepoint rolled back after each pattern: what one writes (fk_checked_insert
-                    # adds errors to the measured session) never changes what the next one reads.
-                    with transaction.atomic():
-                        result = measure(pattern, ctx, reps=reps, warmup=warmup,
-                                         seq_scan_min_rows=seq_scan_min_rows)
-                        transaction.set_rollback(True)
-                except Exception as exc:  # one broken pattern must not hide the others
-                    result = Result(pattern.name, pattern.kind, pattern.threshold_ms, 0, 0, 0, 0, 0, 0,
-                                    error=f"{type(exc).__name__}: {exc}")
-                report["results"].append(result)
-                if progress:
-                    progress(result)
+        with override_settings(DEBUG=False), transaction.atomic(), warnings.catch_warnings():
+            # whitenoise warns that STATIC_ROOT is missing, which only `collectstatic` creates and
+            # no pattern reads.
+            warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
+            yield _context()
             transaction.set_rollback(True)
     finally:
+        for name, level in saved_levels.items():
+            logging.getLogger(name).setLevel(level)
         APIRateThrottle.THROTTLE_RATES = saved
+
+
+def run_pattern(pattern: Pattern, ctx, work: Callable[[Pattern, SimpleNamespace], T]) -> T:
+    """`work(pattern, ctx)` in a savepoint that is rolled back afterwards.
+
+    What one pattern writes (fk_checked_insert adds errors to the measured session)
+    never changes what the next one reads.
+    """
+    with transaction.atomic():
+        outcome = work(pattern, ctx)
+        transaction.set_rollback(True)
+    return outcome
+
+
+def selected(patterns: list[Pattern], ctx, only: list[str] | None, skipped: dict[str, str]) -> Iterator[Pattern]:
+    """The patterns to run; those that cannot run here are noted in `skipped`, with why."""
+    for pattern in patterns:
+        if only and pattern.name not in only:
+            continue
+        if pattern.kind == "admin" and not ctx.admin_urls:
+            skipped[pattern.name] = "the admin for sessions is not registered"
+            continue
+        yield pattern
+
+
+def run_all(*, reps: int, warmup: int, only: list[str] | None = None, thresholds: dict[str, float] | None = None,
+            seq_scan_min_rows: int = SEQ_SCAN_MIN_ROWS, progress=None) -> dict:
+    """Measure every pattern inside one transaction that is rolled back: nothing stays written."""
+    thresholds = thresholds or {}
+    report = {"machine": machine(), "scale": scale(), "reps": reps, "warmup": warmup, "results": [],
+              "skipped": {}}
+
+    def work(pattern: Pattern, ctx) -> Result:
+        return measure(pattern, ctx, reps=reps, warmup=warmup, seq_scan_min_rows=seq_scan_min_rows)
+
+    with benchmark_session() as ctx:
+        chosen = list(selected(PATTERNS, ctx, only, report["skipped"]))
+        for pattern in chosen:
+            if pattern.name in thresholds:
+                pattern = Pattern(**{**pattern.__dict__, "threshold_ms": thresholds[pattern.name]})
+            try:
+                result = run_pattern(pattern, ctx, work)
+            except Exception as exc:  # one broken pattern must not hide the others
+                result = Result(pattern.name, pattern.kind, pattern.threshold_ms, 0, 0, 0, 0, 0, 0,
+                                error=f"{type(exc).__name__}: {exc}")
+            report["results"].append(result)
+            if progress:
+                progress(result, len(report["results"]), len(chosen))
     report["ok"] = all(r.ok for r in report["results"])
+    report["percentiles_at_max"] = percentiles_at_max(reps)
     return report

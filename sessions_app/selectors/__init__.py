@@ -5,7 +5,13 @@ then another user's session behaves exactly like a missing one (SessionNotFound
 or an empty list). Import from here; docs/DOMAIN.md lists them all.
 """
 
-from sessions_app.selectors.conversations import ConversationPage, conversation_page, decode_cursor, encode_cursor
+from sessions_app.selectors.conversations import (
+    ConversationPage,
+    conversation_list,
+    conversation_page,
+    decode_cursor,
+    encode_cursor,
+)
 from sessions_app.selectors.counts import (
     StatusStats,
     session_counts_by_design_job_status,
@@ -24,13 +30,15 @@ from sessions_app.selectors.sessions import (
     session_with_design_job,
     sessions_with_design_job,
 )
-from sessions_app.selectors.trd import trd_get, trd_versions
+from sessions_app.selectors.trd import TRDComparison, trd_compare, trd_get, trd_versions
 
 __all__ = [
     "ConversationPage",
     "LatestError",
     "SessionStatusSummary",
     "StatusStats",
+    "TRDComparison",
+    "conversation_list",
     "conversation_page",
     "decode_cursor",
     "design_job_detail",
@@ -47,6 +55,7 @@ __all__ = [
     "session_status_summary",
     "session_with_design_job",
     "sessions_with_design_job",
+    "trd_compare",
     "trd_get",
     "trd_versions",
 ]

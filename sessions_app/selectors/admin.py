@@ -130,13 +130,3 @@ def estimated_row_count(queryset: QuerySet) -> int:
         return _plan_estimate(queryset)
     except EmptyResultSet:  # a filter no row can match (an integer beyond its column): no SQL to explain
         return 0
-
-
-def conversation_timeline(*, session_id: uuid.UUID, limit: int = 50) -> list[TechConversation]:
-    """The latest `limit` messages of a session, oldest of them first (one query, keyset index)."""
-    latest = (
-        TechConversation.objects.filter(session_id=session_id)
-        .defer("metadata")
-        .order_by("-timestamp", "-id")[:limit]
-    )
-    return list(reversed(latest))

@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from sessions_app.errors import Id, InvalidCursor, InvalidValue
 from sessions_app.models import TechConversation
@@ -56,6 +56,12 @@ def decode_cursor(cursor) -> tuple[datetime, uuid.UUID]:
     except pg_values.Unstorable:
         raise InvalidCursor(cursor) from None
     return timestamp, message_id
+
+
+def conversation_list(*, session_id: Id, owner_id: Id | None = None) -> QuerySet[TechConversation]:
+    """A session's messages, oldest first, for the API's cursor pages (one query to check the session)."""
+    session_pk = visible_session_id(session_id, owner_id)
+    return TechConversation.objects.filter(session_id=session_pk).order_by("timestamp", "id")
 
 
 def conversation_page(

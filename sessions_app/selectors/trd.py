@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
 
-from sessions_app.errors import Id, SessionNotFound, TRDNotFound, as_uuid
+from sessions_app.errors import Id, InvalidValue, SessionNotFound, TRDNotFound, as_uuid
 from sessions_app.models import GeneratedTRDDocument
 from sessions_app.selectors._common import visible_session_id, visible_sessions
+from sessions_app.trd.diff import SectionDiff, cache_trd_diff, cached_trd_diff
 
 # The documents themselves: large, and not needed to list versions.
 TRD_TEXT_FIELDS = (
@@ -16,9 +20,11 @@ TRD_TEXT_FIELDS = (
 
 
 def trd_get(*, session_id: Id, owner_id: Id | None = None, version: int | None = None) -> GeneratedTRDDocument:
-    """One TRD document: `version`, or the latest when None (one query when it exists)."""
+    """One TRD document with its session: `version`, or the latest when None (one query when it exists)."""
     session_pk = as_uuid(session_id, SessionNotFound)
-    documents = GeneratedTRDDocument.objects.filter(session__in=visible_sessions(owner_id).filter(pk=session_pk))
+    documents = GeneratedTRDDocument.objects.filter(
+        session__in=visible_sessions(owner_id).filter(pk=session_pk)
+    ).select_related("session")
     if version is not None:
         documents = documents.filter(version=version)
     document = documents.order_by("-version").first()
@@ -32,3 +38,47 @@ def trd_versions(*, session_id: Id, owner_id: Id | None = None) -> QuerySet[Gene
     """A session's TRD versions, newest first, without the document texts."""
     session_pk = visible_session_id(session_id, owner_id)
     return GeneratedTRDDocument.objects.filter(session_id=session_pk).defer(*TRD_TEXT_FIELDS).order_by("-version")
+
+
+@dataclass(frozen=True)
+class TRDComparison:
+    """Two versions of one session's TRD and what changed between them, section by section."""
+
+    session_id: uuid.UUID
+    old: GeneratedTRDDocument
+    new: GeneratedTRDDocument
+    sections: list[SectionDiff]
+
+    @property
+    def changed(self) -> bool:
+        return any(section.changed for section in self.sections)
+
+
+def trd_compare(*, session_id: Id, from_version: int, to_version: int, owner_id: Id | None = None) -> TRDComparison:
+    """Diff version `from_version` against `to_version` (one query when the diff is cached).
+
+    The same version twice is InvalidValue; a version the session lacks is TRDNotFound;
+    a session the caller may not see is SessionNotFound, as everywhere.
+    """
+    if from_version == to_version:
+        raise InvalidValue("to", "from and to name the same version: choose two different versions.",
+                           version=from_version)
+    session_pk = as_uuid(session_id, SessionNotFound)
+    # Versions without their texts first: a diff computed before is read from the cache, and
+    # two 200 KB documents are fetched only when it must be computed.
+    documents = {
+        trd.version: trd
+        for trd in GeneratedTRDDocument.objects.filter(
+            session__in=visible_sessions(owner_id).filter(pk=session_pk), version__in=[from_version, to_version]
+        ).defer(*TRD_TEXT_FIELDS)
+    }
+    missing = [v for v in (from_version, to_version) if v not in documents]
+    if missing:
+        visible_session_id(session_pk, owner_id)  # SessionNotFound beats TRDNotFound
+        raise TRDNotFound(session_id, missing[0])
+    old, new = documents[from_version], documents[to_version]
+    sections = cached_trd_diff(old.pk, new.pk)
+    if sections is None:
+        texts = GeneratedTRDDocument.objects.in_bulk([old.pk, new.pk])
+        sections = cache_trd_diff(texts[old.pk], texts[new.pk])
+    return TRDComparison(session_id=session_pk, old=old, new=new, sections=sections)

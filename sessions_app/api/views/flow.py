@@ -5,6 +5,7 @@ from __future__ import annotations
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -12,12 +13,18 @@ from rest_framework.views import APIView
 from sessions_app import selectors, services
 from sessions_app.api import serializers as s
 from sessions_app.api.permissions import OwnerOrStaffWrites
-from sessions_app.api.renderers import MarkdownRenderer
+from sessions_app.api.renderers import FormatNotOffered, MarkdownRenderer, TRDHTMLRenderer
 from sessions_app.api.views.base import CallerMixin, SessionScopedMixin, validated
-from sessions_app.trd_markdown import trd_as_markdown, trd_filename
+from sessions_app.trd.assets import export_policy
+from sessions_app.trd.document import trd_document
+from sessions_app.trd.export import trd_html_file
+from sessions_app.trd.markdown import trd_filename
 from techspec_project import pg_values
 from techspec_project.errors import InvalidInput
 from techspec_project.uuids import parse_uuid
+
+# ?version=N: a TRD version number, stored in a PostgreSQL integer column.
+VERSION_SCHEMA = {"type": "integer", "minimum": 1, "maximum": pg_values.INT4[1]}
 
 
 class StartTechSpecView(CallerMixin, APIView):
@@ -77,22 +84,38 @@ class DecisionsView(SessionScopedMixin, APIView):
 
 
 class TRDView(SessionScopedMixin, APIView):
-    """The latest TRD (or `?version=N`), as JSON or as a Markdown download."""
+    """The latest TRD (or `?version=N`): JSON, a Markdown download (`?format=md`) or one
+    self-contained HTML file (`?format=html`); any other format is 406."""
 
-    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, MarkdownRenderer]
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, MarkdownRenderer, TRDHTMLRenderer]
+    content_negotiation_class = FormatNotOffered
 
     @extend_schema(
-        parameters=[OpenApiParameter("version", OpenApiTypes.INT, required=False)],
-        responses={(200, "application/json"): s.TRDOutput, (200, "text/markdown"): OpenApiTypes.STR},
+        parameters=[
+            OpenApiParameter("version", VERSION_SCHEMA, required=False),
+            OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "md", "html"], required=False),
+        ],
+        responses={
+            (200, "application/json"): s.TRDOutput,
+            (200, "text/markdown"): OpenApiTypes.STR,
+            (200, "text/html"): OpenApiTypes.STR,
+        },
     )
     def get(self, request, session_pk):
         version = self._version()
         trd = selectors.trd_get(session_id=self.session.id, owner_id=self.caller.owner_scope, version=version)
-        if request.accepted_renderer.format == MarkdownRenderer.format:
-            response = Response(trd_as_markdown(trd))
-            response["Content-Disposition"] = f'attachment; filename="{trd_filename(trd)}"'
-            return response
-        return Response(s.TRDOutput(trd).data)
+        export = request.accepted_renderer.format
+        if export == MarkdownRenderer.format:
+            response = Response(trd_document(trd).markdown)
+        elif export == TRDHTMLRenderer.format:
+            response = Response(trd_html_file(trd))
+            # The file carries its own policy for when it is opened from disk; this one holds
+            # if a browser shows the download itself.
+            response["Content-Security-Policy"] = export_policy(True)
+        else:
+            return Response(s.TRDOutput(trd).data)
+        response["Content-Disposition"] = f'attachment; filename="{trd_filename(trd, export)}"'
+        return response
 
     def _version(self) -> int | None:
         raw = self.request.query_params.get("version")
@@ -105,3 +128,52 @@ class TRDView(SessionScopedMixin, APIView):
                 f"version must be a whole number from 1 to {pg_values.INT4[1]}.", details={"version": raw[:20]}
             )
         return int(raw)
+
+
+class MarkdownOnly(DefaultContentNegotiation):
+    """Markdown whatever the Accept header says (a client's default "application/json" would be a 406)."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class TRDMarkdownView(TRDView):
+    """The latest TRD (or `?version=N`) as a Markdown download: what `/trd?format=md` answers.
+
+    Its own operation, because a generated client reads one content type per response:
+    this one is text/markdown only (errors stay JSON).
+    """
+
+    renderer_classes = [MarkdownRenderer]
+    content_negotiation_class = MarkdownOnly
+
+    @extend_schema(
+        parameters=[OpenApiParameter("version", VERSION_SCHEMA, required=False)],
+        responses={(200, "text/markdown"): OpenApiTypes.STR},
+    )
+    def get(self, request, session_pk):
+        return super().get(request, session_pk)
+
+
+class TRDCompareView(SessionScopedMixin, APIView):
+    """What changed from one TRD version to another (`?from=N&to=M`): a unified diff per section.
+
+    The same version twice is 400; a version the session lacks is 404.
+    """
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("from", {"type": "integer", "minimum": 1}, required=True,
+                             description="The version to compare from."),
+            OpenApiParameter("to", {"type": "integer", "minimum": 1}, required=True,
+                             description="The version to compare to."),
+        ],
+        responses=s.TRDCompareOutput,
+    )
+    def get(self, request, session_pk):
+        data = validated(s.TRDCompareInput, request.query_params)
+        comparison = selectors.trd_compare(
+            session_id=self.session.id, owner_id=self.caller.owner_scope,
+            from_version=data["from"], to_version=data["to"],
+        )
+        return Response(s.TRDCompareOutput(comparison).data)

@@ -6,24 +6,21 @@ the domain services and answer 409 when the state machine says no.
 
 from __future__ import annotations
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
-from rest_framework.utils.urls import replace_query_param
 
 from sessions_app import selectors, services
 from sessions_app.api import serializers as s
-from sessions_app.api.filters import ErrorLogFilter, QueryStringFilterBackend, SessionFilter
+from sessions_app.api.filters import ErrorLogFilter, QueryStringFilterBackend, SessionFilter, SingleFieldOrderingFilter
 from sessions_app.api.pagination import (
+    ConversationCursorPagination,
     NewestFirstCursorPagination,
     ResearchCursorPagination,
     TRDVersionCursorPagination,
 )
 from sessions_app.api.permissions import AgentWritesOnly
-from sessions_app.api.schema import OwnPageSchema
 from sessions_app.api.views.base import CallerMixin, SessionScopedMixin, validated
 from techspec_project.uuids import parse_uuid
 
@@ -31,7 +28,7 @@ from techspec_project.uuids import parse_uuid
 class SessionViewSet(CallerMixin, viewsets.ReadOnlyModelViewSet):
     """Sessions visible to the caller, newest first; PATCH moves one through the state machine."""
 
-    filter_backends = [QueryStringFilterBackend, OrderingFilter]
+    filter_backends = [QueryStringFilterBackend, SingleFieldOrderingFilter]
     filterset_class = SessionFilter
     ordering_fields = ["created_at", "updated_at", "progress_percentage"]
     ordering = ["-created_at"]
@@ -109,36 +106,14 @@ class ResearchViewSet(SessionChildViewSet):
 
 
 class ConversationViewSet(SessionChildViewSet):
-    """The conversation, oldest first, in keyset pages of (timestamp, id).
-
-    `?cursor=` continues after the previous page (the `next` link carries it);
-    `?page_size=` takes 1 to 200 (default 50).
-    """
+    """The conversation, oldest first, in cursor pages like every other list."""
 
     serializer_class = s.ConversationOutput
     input_serializer = s.ConversationInput
-    pagination_class = None  # the conversation_page selector pages by keyset itself
-    schema = OwnPageSchema()
+    pagination_class = ConversationCursorPagination
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("cursor", OpenApiTypes.STR, required=False),
-            OpenApiParameter("page_size", OpenApiTypes.INT, required=False),
-        ],
-        responses=s.ConversationPageOutput,
-    )
-    def list(self, request, session_pk=None):
-        params = validated(s.ConversationPageInput, request.query_params)
-        page = selectors.conversation_page(
-            session_id=self.session.id,
-            owner_id=self.caller.owner_scope,
-            after=params.get("cursor"),
-            limit=params["page_size"],
-        )
-        next_url = None
-        if page.next_cursor:
-            next_url = replace_query_param(request.build_absolute_uri(), "cursor", page.next_cursor)
-        return Response({"next": next_url, "results": s.ConversationOutput(page.items, many=True).data})
+    def session_queryset(self):
+        return selectors.conversation_list(session_id=self.session.id, owner_id=self.caller.owner_scope)
 
     @extend_schema(request=s.ConversationInput, responses={201: s.ConversationOutput})
     def create(self, request, session_pk=None):

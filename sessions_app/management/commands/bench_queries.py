@@ -33,7 +33,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--reps", type=int, default=50, help="Timed repetitions per pattern (default: 50).")
+        parser.add_argument("--reps", type=int, default=50,
+                            help="Timed repetitions per pattern (default: 50). Below 20 the p95, below 100 the "
+                                 "p99 is simply the slowest call; the report marks them p95=max, p99=max.")
         parser.add_argument("--warmup", type=int, default=5, help="Untimed calls first (default: 5).")
         parser.add_argument("--only", action="append", metavar="PATTERN",
                             help="Measure only this pattern (repeatable). Default: all.")
@@ -75,8 +77,10 @@ class Command(BaseCommand):
             failed = [r.name for r in report["results"] if not r.ok]
             raise CommandError(f"--check failed for: {', '.join(failed)}", returncode=1)
 
-    def _progress(self, result: Result) -> None:
-        self.stderr.write(f"  measured {result.name}", ending="\n")
+    def _progress(self, result: Result, done: int, total: int) -> None:
+        # Progress, not an error: stderr keeps stdout for the report, without the error colour.
+        outcome = f"error: {result.error}" if result.error else f"p50 {result.p50_ms:.2f} ms"
+        self.stderr.write(f"  [{done}/{total}] {result.name}: {outcome}", style_func=_plain)
 
     def _print(self, report: dict) -> None:
         m, scale = report["machine"], report["scale"]
@@ -85,7 +89,9 @@ class Command(BaseCommand):
             f"Python {m['python']}, {report['reps']} reps after {report['warmup']} warm-up"
         )
         self.stdout.write("scale: " + ", ".join(f"{t} {n:,}" for t, n in scale.items()))
-        header = (f"{'pattern':34} {'p50':>8} {'p95':>8} {'p99':>8} {'max':>8} {'q':>3} {'rows':>5} "
+        at_max = report["percentiles_at_max"]
+        p95, p99 = (f"{q}=max" if q in at_max else q for q in ("p95", "p99"))
+        header = (f"{'pattern':34} {'p50':>8} {p95:>8} {p99:>8} {'max':>8} {'q':>3} {'rows':>5} "
                   f"{'raw p50':>8} {'orm/raw':>7} {'limit':>6}  result")
         self.stdout.write(header)
         self.stdout.write("-" * len(header))
@@ -103,3 +109,12 @@ class Command(BaseCommand):
         for name, why in report["skipped"].items():
             self.stdout.write(f"{name:34} skipped: {why}")
         self.stdout.write("times in ms; q = SQL queries per call; orm/raw = ORM p50 ÷ raw psycopg p50")
+        for name, needed in at_max.items():
+            self.stdout.write(
+                f"{name}=max: {report['reps']} timed calls per pattern are too few for a {name} (nearest rank): "
+                f"it is the slowest call. Use --reps {needed} or more to tell {name} from max."
+            )
+
+
+def _plain(text: str) -> str:
+    return text

@@ -7,7 +7,6 @@ was printed by seed_data or bench_queries in the same run.
 from __future__ import annotations
 
 import json
-import re
 import tempfile
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from sessions_app.benchmarks.databases import ScaleDatabase, manage
+from sessions_app.benchmarks.markdown import PERFORMANCE_HEADER, update_block
 
 ROOT = Path(settings.BASE_DIR)
 
@@ -51,7 +51,7 @@ class Command(BaseCommand):
         self.stdout.write(bench.stdout)
 
         section = render_section(n, report, seed, opts["reps"], reseed=opts["reseed"])
-        update_markdown(Path(opts["output"]), n, section)
+        update_block(Path(opts["output"]), f"bench:{n}", section, new_file=PERFORMANCE_HEADER)
         self.stdout.write(f"Updated {opts['output']} (section for {n:,} sessions).")
 
 
@@ -96,27 +96,7 @@ def render_section(n: int, report: dict, seed: dict | None, reps: int, *, reseed
         )
     for name, why in report.get("skipped", {}).items():
         lines.append(f"| {name} | skipped: {why} | | | | | | | | | |")
+    for name, needed in report.get("percentiles_at_max", {}).items():
+        lines += ["", f"{name} is the slowest call here: {reps} repetitions are too few for a nearest-rank {name} "
+                      f"(it takes {needed})."]
     return "\n".join(lines) + "\n"
-
-
-HEADER = """# Performance
-
-Every figure on this page was printed by a command in this repository, in the
-run that wrote it: `make bench BENCH_SESSIONS=N` seeds a throwaway database
-`techspec_bench_N` with `seed_data`, runs `bench_queries` on it and rewrites that
-scale's section below. Nothing here is typed by hand. Times are wall-clock on
-the machine named in each section; p95 limits are the `--check` defaults.
-
-"""
-
-
-def update_markdown(path: Path, n: int, section: str) -> None:
-    start, end = f"<!-- bench:{n} start -->", f"<!-- bench:{n} end -->"
-    block = f"{start}\n{section}{end}\n"
-    text = path.read_text() if path.exists() else HEADER
-    pattern = re.compile(re.escape(start) + r".*?" + re.escape(end) + r"\n?", re.S)
-    text = pattern.sub(lambda _: block, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + block
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
-
-

@@ -37,8 +37,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from sessions_app.benchmarks.databases import ScaleDatabase
-from sessions_app.benchmarks.runner import percentile
-from sessions_app.management.commands.bench_report import update_markdown
+from sessions_app.benchmarks.markdown import PERFORMANCE_HEADER, update_block
+from sessions_app.benchmarks.percentiles import percentile
 
 ROOT = Path(settings.BASE_DIR)
 SCRIPT = Path(__file__).with_name("load_mix.lua")
@@ -223,7 +223,8 @@ class Command(BaseCommand):
         else:
             self.stdout.write(render_section(report))
         if not opts["no_write"]:
-            update_markdown(ROOT / "docs" / "PERFORMANCE.md", f"load-{n}", render_section(report))
+            update_block(ROOT / "docs" / "PERFORMANCE.md", f"bench:load-{n}", render_section(report),
+                         new_file=PERFORMANCE_HEADER)
             update_block(ROOT / "docs" / "DEPLOYMENT.md", "load-capacity", render_capacity(report))
             self.stderr.write("Updated docs/PERFORMANCE.md and the capacity block of docs/DEPLOYMENT.md.")
         if stored["lost"]:
@@ -512,13 +513,3 @@ def render_capacity(r: dict) -> str:
         f"PostgreSQL): N x {connections} in this run's shape, N x {d['connections']} with the defaults; and a "
         f"target of R requests/s needs about R / {rps:,.0f} app servers of this size, plus one spare.",
     ]) + "\n"
-
-
-def update_block(path: Path, key: str, body: str) -> None:
-    """Replace the text between <!-- key start --> and <!-- key end --> (appended if absent)."""
-    start, end = f"<!-- {key} start -->", f"<!-- {key} end -->"
-    block = f"{start}\n{body}{end}\n"
-    text = path.read_text() if path.exists() else ""
-    pattern = re.compile(re.escape(start) + r".*?" + re.escape(end) + r"\n?", re.S)
-    text = pattern.sub(lambda _: block, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + block
-    path.write_text(text)

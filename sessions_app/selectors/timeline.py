@@ -1,0 +1,148 @@
+"""A session's timeline: messages, research, decisions, state changes, TRD versions and errors, newest first.
+
+One query: a UNION ALL of one branch per kind, each reading only its own
+newest `limit + 1` rows of the session through an index on session_id, so a
+page costs the same for a session with 10 messages as for one with 10,000.
+Pages are keyset pages on (at, kind, id), descending; the cursor is opaque.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import connection
+
+from sessions_app.errors import InvalidCursor
+
+TIMELINE_PAGE = 50
+BODY_CHARS = 4_000
+
+# kind -> (table, time column, title SQL, body SQL, label SQL, extra WHERE). Only what a page
+# shows is read: the first BODY_CHARS of a text, never a whole TRD or stack trace.
+BRANCHES: dict[str, tuple[str, str, str, str, str, str]] = {
+    "message": ("tech_conversations", "timestamp", "role", "left(message, %(chars)s)", "message_type", ""),
+    "research": ("tech_research", "created_at", "technology_category", "left(gap_description, %(chars)s)",
+                 "''", ""),
+    "decision": ("tech_research", "decision_timestamp", "technology_category",
+                 "left(selection_reasoning, %(chars)s)", "selected_technology",
+                 "AND decision_timestamp IS NOT NULL"),
+    "trd": ("generated_trd_documents", "created_at", "'version ' || version",
+            "coalesce('quality score ' || quality_score::text, 'not scored')", "''", ""),
+    "error": ("agent_error_logs", "created_at", "node || ' · ' || error_type", "left(message, %(chars)s)",
+              "CASE WHEN recovered THEN 'recovered' ELSE 'open' END", ""),
+}
+# State changes the database records: the session's start and its completion.
+STATE_KIND = "state"
+KINDS: tuple[str, ...] = ("message", "research", "decision", STATE_KIND, "trd", "error")
+KIND_LABELS = {
+    "message": "Messages", "research": "Research", "decision": "Decisions", STATE_KIND: "State changes",
+    "trd": "TRD versions", "error": "Errors",
+}
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One thing that happened in a session (text fields are raw, untrusted content)."""
+
+    at: datetime
+    kind: str
+    id: uuid.UUID
+    title: str
+    body: str
+    label: str
+
+
+@dataclass(frozen=True)
+class TimelinePage:
+    entries: list[TimelineEntry]
+    next_cursor: str | None
+
+
+def encode_timeline_cursor(entry: TimelineEntry) -> str:
+    raw = f"{entry.at.isoformat()}|{entry.kind}|{entry.id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_timeline_cursor(cursor: str) -> tuple[datetime, str, uuid.UUID]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        at, kind, pk = base64.urlsafe_b64decode(padded).decode().split("|")
+        moment, key = datetime.fromisoformat(at), uuid.UUID(pk)
+    except (TypeError, ValueError, binascii.Error, UnicodeDecodeError):
+        raise InvalidCursor(cursor) from None
+    if moment.tzinfo is None or kind not in KINDS:
+        raise InvalidCursor(cursor)
+    return moment, kind, key
+
+
+def _keyset(kind: str, column: str, cursor, params: dict) -> str:
+    """This branch's part of (at, kind, id) < cursor, written so the branch's index can serve it."""
+    if cursor is None:
+        return ""
+    at, cursor_kind, pk = cursor
+    params.update(c_at=at, c_id=pk)
+    if kind < cursor_kind:
+        return f"AND {column} <= %(c_at)s"
+    if kind > cursor_kind:
+        return f"AND {column} < %(c_at)s"
+    return f"AND ({column}, id) < (%(c_at)s, %(c_id)s)"
+
+
+def _branch(kind: str, cursor, params: dict) -> str:
+    table, column, title, body, label, extra = BRANCHES[kind]
+    column = f'"{column}"'
+    keyset = _keyset(kind, column, cursor, params)
+    # Every name below is a constant of BRANCHES; values travel as parameters.
+    return (
+        f"(SELECT {column} AS at, '{kind}' AS kind, id, {title} AS title, {body} AS body, {label} AS label "  # noqa: S608
+        f"FROM {table} WHERE session_id = %(session)s {extra} {keyset} "
+        f"ORDER BY {column} DESC, id DESC LIMIT %(limit)s)"
+    )
+
+
+def _state_branch(cursor, params: dict) -> str:
+    # Two rows at most (started, completed); the primary key finds them.
+    started = (
+        "SELECT created_at AS at, id, 'Session started' AS title, '' AS label FROM tech_spec_sessions "
+        "WHERE id = %(session)s"
+    )
+    completed = (
+        "SELECT completed_at, id, 'Session completed', 'completed' FROM tech_spec_sessions "
+        "WHERE id = %(session)s AND completed_at IS NOT NULL"
+    )
+    keyset = ""
+    if cursor is not None:
+        at, cursor_kind, pk = cursor
+        params.update(c_at=at, c_id=pk)
+        op = "<=" if STATE_KIND < cursor_kind else "<" if STATE_KIND > cursor_kind else None
+        keyset = f"WHERE s.at {op} %(c_at)s" if op else "WHERE (s.at, s.id) < (%(c_at)s, %(c_id)s)"
+    return (  # constants only; values travel as parameters
+        f"(SELECT s.at, '{STATE_KIND}' AS kind, s.id, s.title, '' AS body, s.label "  # noqa: S608
+        f"FROM ({started} UNION ALL {completed}) s {keyset})"
+    )
+
+
+def session_timeline(*, session_id, kinds: tuple[str, ...] | list[str] = KINDS, before: str | None = None,
+                     limit: int = TIMELINE_PAGE) -> TimelinePage:
+    """The newest `limit` entries of the chosen kinds older than the cursor `before` (one query)."""
+    cursor = decode_timeline_cursor(before) if before else None
+    chosen = [kind for kind in KINDS if kind in kinds]
+    if not chosen:
+        return TimelinePage([], None)
+    params: dict = {"session": session_id, "limit": limit + 1, "chars": BODY_CHARS}
+    branches = [_state_branch(cursor, params) if kind == STATE_KIND else _branch(kind, cursor, params)
+                for kind in chosen]
+    sql = (
+        "SELECT at, kind, id, title, body, label FROM (" + " UNION ALL ".join(branches) + ") timeline "  # noqa: S608
+        'ORDER BY at DESC, kind COLLATE "C" DESC, id DESC LIMIT %(limit)s'
+    )
+    with connection.cursor() as db:
+        db.execute(sql, params)
+        rows = [TimelineEntry(*row) for row in db.fetchall()]
+    entries = rows[:limit]
+    next_cursor = encode_timeline_cursor(entries[-1]) if len(rows) > limit else None
+    return TimelinePage(entries, next_cursor)

@@ -1,0 +1,42 @@
+"""One writer for the generated Markdown blocks of docs/PERFORMANCE.md and docs/DEPLOYMENT.md."""
+
+from __future__ import annotations
+
+from sessions_app.benchmarks import markdown
+from sessions_app.management.commands import bench_report, load_report
+
+
+def test_bench_report_and_load_report_write_through_the_same_function():
+    assert bench_report.update_block is markdown.update_block
+    assert load_report.update_block is markdown.update_block
+
+
+def test_a_block_is_replaced_in_place_and_the_text_around_it_is_kept(tmp_path):
+    doc = tmp_path / "PERFORMANCE.md"
+    doc.write_text("# Performance\n\nprose\n\n<!-- bench:10 start -->\nold\n<!-- bench:10 end -->\n\n## After\n")
+
+    markdown.update_block(doc, "bench:10", "new \\1 figures\n")
+
+    assert doc.read_text() == (
+        "# Performance\n\nprose\n\n<!-- bench:10 start -->\nnew \\1 figures\n<!-- bench:10 end -->\n\n## After\n"
+    )
+
+
+def test_a_new_block_is_appended_after_the_others(tmp_path):
+    doc = tmp_path / "PERFORMANCE.md"
+    doc.write_text("# Performance\n\n<!-- bench:10 start -->\nten\n<!-- bench:10 end -->\n")
+
+    markdown.update_block(doc, "bench:load-10", "load\n")
+
+    assert doc.read_text() == ("# Performance\n\n<!-- bench:10 start -->\nten\n<!-- bench:10 end -->\n\n"
+                               "<!-- bench:load-10 start -->\nload\n<!-- bench:load-10 end -->\n")
+
+
+def test_a_missing_file_starts_with_the_given_header(tmp_path):
+    doc = tmp_path / "docs" / "PERFORMANCE.md"
+
+    markdown.update_block(doc, "bench:10", "ten\n", new_file=markdown.PERFORMANCE_HEADER)
+
+    text = doc.read_text()
+    assert text.startswith("# Performance\n\nEvery figure on this page was printed by a command")
+    assert text.endswith("<!-- bench:10 start -->\nten\n<!-- bench:10 end -->\n")
