@@ -59,6 +59,12 @@ def check_datetime(value: datetime | time) -> datetime | time:
     return value
 
 
+# For schemas (OpenAPI `pattern`, unanchored as JSON Schema patterns are): a date-time ending in
+# "Z" or a UTC offset check_datetime accepts, so a client generated from the schema knows -16:00
+# is refused before it sends it.
+DATETIME_OFFSET_PATTERN = r"(Z|[+-](0[0-9]|1[0-5]):[0-5][0-9])$"
+
+
 def check_number(value: float | Decimal) -> float | Decimal:
     if not (value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)):
         raise Unstorable("Numbers must be finite (1e400 is too large for a double).")

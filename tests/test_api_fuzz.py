@@ -48,15 +48,20 @@ expected-statuses = [400, 401, 403, 404, 405, 406, 409, 411, 413, 415, 422, 428,
 "query.cursor" = ""
 {seeded_ids}
 [[operations]]
-# Two rules JSON Schema cannot state ("unique across the items" of one property): a batch decides
-# each research item once, and a research item's options have unique names (400 invalid_value
-# otherwise). Schema-valid data can break them on these two operations only.
+# Three rules JSON Schema cannot state ("unique across the items" of one property, "differs from
+# another parameter"): a batch decides each research item once, a research item's options have
+# unique names, and a TRD compare names two different versions (400 invalid_value otherwise).
+# Schema-valid data can break them on these three operations only.
 include-path = "/api/tech-spec/sessions/{session_pk}/decisions"
 checks.positive_data_acceptance.expected-statuses = ["2xx", 400, 401, 403, 404, 409, 429]
 
 [[operations]]
 include-path = "/api/sessions/{session_pk}/research/"
 include-method = "POST"
+checks.positive_data_acceptance.expected-statuses = ["2xx", 400, 401, 403, 404, 409, 429]
+
+[[operations]]
+include-path = "/api/sessions/{session_pk}/trd-versions/compare"
 checks.positive_data_acceptance.expected-statuses = ["2xx", 400, 401, 403, 404, 409, 429]
 {seeded_item_ids}"""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from urllib.parse import quote
@@ -134,6 +135,25 @@ def test_check_column_value_knows_the_columns_integer_range(field, value, refuse
             pg_values.check_column_value(model_field, value)
     else:
         assert pg_values.check_column_value(model_field, value) is value
+
+
+def test_the_schemas_offset_pattern_accepts_exactly_the_offsets_check_datetime_accepts():
+    for minutes in range(-24 * 60 + 1, 24 * 60, 7):
+        stamp = datetime(2025, 1, 1, tzinfo=timezone(timedelta(minutes=minutes)))
+        try:
+            pg_values.check_datetime(stamp)
+            accepted = True
+        except pg_values.Unstorable:
+            accepted = False
+        assert bool(re.search(pg_values.DATETIME_OFFSET_PATTERN, stamp.isoformat())) is accepted, stamp
+    assert re.search(pg_values.DATETIME_OFFSET_PATTERN, "2025-01-01T00:00:00Z")
+
+
+def test_the_date_filters_document_the_offset_pattern(client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    parameters = {p["name"]: p for p in schema["paths"]["/api/sessions/"]["get"]["parameters"]}
+    for name in ("created_after", "created_before"):
+        assert parameters[name]["schema"]["pattern"] == pg_values.DATETIME_OFFSET_PATTERN
 
 
 @pytest.mark.parametrize(

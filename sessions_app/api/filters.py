@@ -8,6 +8,7 @@ unknown `ordering`, a `recovered` that is not true/false, an id that is not a ca
 import django_filters
 from django import forms
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 
@@ -71,13 +72,21 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanFormField
 
 
+@extend_schema_field({
+    "type": "string", "format": "date-time", "pattern": pg_values.DATETIME_OFFSET_PATTERN,
+    "description": "ISO 8601 with \"Z\" or a UTC offset from -15:59 to +15:59 (PostgreSQL's range).",
+})
+class StorableDateTimeFilter(django_filters.IsoDateTimeFilter):
+    """IsoDateTimeFilter, documented with the UTC offsets StorableValuesForm lets through."""
+
+
 class SessionFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=SessionStatus.choices)
     project_id = CanonicalUUIDFilter()
     design_job_id = CanonicalUUIDFilter()
     user_id = CanonicalUUIDFilter()
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    created_after = StorableDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = StorableDateTimeFilter(field_name="created_at", lookup_expr="lt")
 
     class Meta:
         model = TechSpecSession
