@@ -33,6 +33,7 @@ from sessions_app.trd.sections import CONTENT, SECTIONS
 from sessions_app.trd.validation import validation_markdown
 from techspec_project import pg_values
 from techspec_project.admin_date_range import DateRangeFilter
+from techspec_project.admin_display import DisplayMediaMixin
 
 # More rows than this in one section's diff are cut: the API's compare has the whole diff.
 DIFF_ROWS_SHOWN = 3000
@@ -105,7 +106,10 @@ class GeneratedTRDDocumentAdmin(ReadOnlyAdminMixin, SessionLinkMixin, ExactIdSea
     )
 
     class Media:
-        css = {"all": (TRD_CSS,)}
+        # This class hides DisplayMediaMixin's Media (Django reads the nearest one): name its
+        # list styles and copy-button script too, or the list's copy buttons do nothing.
+        css = {"all": (*DisplayMediaMixin.Media.css["all"], TRD_CSS)}
+        js = DisplayMediaMixin.Media.js
 
     def get_queryset(self, request):
         # The list shows versions only; the change page shows the texts.
