@@ -93,6 +93,11 @@ class TechSpecSession(models.Model):
             models.Index(fields=["user_id", "-created_at"], name="session_user_created_idx"),
             models.Index(fields=["project_id"], name="session_project_idx"),
             models.Index(fields=["-created_at"], name="session_created_idx"),
+            # The overview's stuck sessions: the longest-idle running ones, first rows of an index.
+            models.Index(
+                fields=["updated_at"], name="session_running_updated_idx",
+                condition=Q(status__in=[SessionStatus.IN_PROGRESS, SessionStatus.WAITING_USER]),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -265,6 +270,8 @@ class AgentErrorLog(models.Model):
             models.Index(fields=["node", "recovered", "-created_at"], name="error_node_recovered_idx"),
             models.Index(fields=["session", "-created_at"], name="error_session_created_idx"),
             models.Index(fields=["-created_at"], name="error_created_idx"),
+            # Error triage: first and last seen of one (node, error type), two index probes.
+            models.Index(fields=["node", "error_type", "created_at"], name="error_group_created_idx"),
         ]
 
     def __str__(self) -> str:
@@ -365,3 +372,36 @@ class SessionStatusRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.id}: {self.status}/{self.current_stage} {self.progress_percentage}%"
+
+
+class ConsoleDailyCount(models.Model):
+    """Per-day counters the staff overview and error triage read, kept exact by PostgreSQL triggers.
+
+    One row per (UTC day, metric, key, shard); readers sum the shards, as with
+    SessionStatusCount. Metrics (migration 0009 writes them from every insert,
+    update, delete or truncate, whoever runs it):
+
+    - ``sessions``: sessions created that day; key ``status/stage`` (current values).
+    - ``completed``: sessions completed that day; key the duration bucket
+      floor(4·log2(seconds from start to completion)), a quarter octave wide.
+    - ``errors`` / ``open_errors``: errors logged that day (all / not recovered);
+      key ``node<US>error_type`` (US is the unit separator, chr(31)).
+    - ``trds``: TRD versions created that day; key the quality score decile ("0".."90") or "none".
+
+    Every fact is counted twice: on its day and on 1970-01-01 (selectors.overview.ALL_TIME), so
+    all-time figures read one day's rows however many days there are.
+    """
+
+    # Metric first: every read names its metrics and a range of days, an index range scan.
+    pk = models.CompositePrimaryKey("metric", "day", "key", "shard")
+    metric = models.CharField(max_length=20)
+    day = models.DateField()
+    key = models.TextField()
+    shard = models.SmallIntegerField()
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        db_table = "console_daily_counts"
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.metric} {self.key}[{self.shard}] = {self.n}"

@@ -88,6 +88,12 @@ DEBUG_TOOLBAR = env.bool("DEBUG_TOOLBAR", default=DEBUG)
 if DEBUG and DEBUG_TOOLBAR:
     INSTALLED_APPS.append("debug_toolbar")
     MIDDLEWARE.insert(0, "debug_toolbar.middleware.DebugToolbarMiddleware")
+    # Collapsed, so it covers no filters or links; never on /api/, where its History panel
+    # would read request.body after the body limit answered 413 (and turn it into a 400).
+    DEBUG_TOOLBAR_CONFIG = {
+        "SHOW_COLLAPSED": True,
+        "SHOW_TOOLBAR_CALLBACK": "techspec_project.debug_toolbar.show_toolbar",
+    }
 
 ROOT_URLCONF = "techspec_project.urls"
 WSGI_APPLICATION = "techspec_project.wsgi.application"
@@ -354,3 +360,8 @@ AXES_RESET_ON_SUCCESS = True
 # stored as {} or not sent at all), so any other Content-Type is a 415 in the error envelope,
 # and the OpenAPI schema offers generated clients application/json alone.
 REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["sessions_app.api.parsers.BoundedJSONParser"]
+
+# --- Staff console --------------------------------------------------------------
+# The overview lists running sessions (in progress or waiting for the user) with no
+# update for longer than this as stuck.
+STUCK_SESSION_MINUTES = env.int("STUCK_SESSION_MINUTES", default=60)

@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from sessions_app.admin.db_health import db_health_cancel_view, db_health_view
+from sessions_app.admin.overview import overview_view
 from sessions_app.api.health import health
 
 urlpatterns = [
@@ -12,6 +14,9 @@ urlpatterns = [
     path("admin/db-health/", admin.site.admin_view(db_health_view), name="techspec-db-health"),
     path("admin/db-health/cancel/<int:pid>/", admin.site.admin_view(db_health_cancel_view),
          name="techspec-db-health-cancel"),
+    path("", RedirectView.as_view(pattern_name="admin:index"), name="root"),
+    # Before admin.site.urls, whose catch-all would answer 404 for an unknown app label.
+    path("admin/overview/", admin.site.admin_view(overview_view), name="admin-overview"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),

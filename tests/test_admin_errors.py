@@ -98,10 +98,10 @@ def test_grouped_view_has_one_row_per_node_and_type_with_counts(admin_client):
     groups = {(r["group"].node, r["group"].error_type): r for r in response.context["rows"]}
     assert set(groups) == {("generate_trd", "ValidationError"), ("analyze_gaps", "KeyError")}
     trd = groups[("generate_trd", "ValidationError")]
-    assert (trd["group"].total, trd["group"].unrecovered) == (4, 3)
+    assert (trd["group"].total, trd["group"].open) == (4, 3)
     assert trd["group"].first_seen <= trd["group"].last_seen
-    assert (groups[("analyze_gaps", "KeyError")]["group"].unrecovered) == 0
-    # Most unrecovered first.
+    assert (groups[("analyze_gaps", "KeyError")]["group"].open) == 0
+    # Most open errors first.
     assert response.context["rows"][0] is trd
 
 

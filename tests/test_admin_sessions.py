@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import timedelta
 
@@ -11,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from design_bridge.models import DesignJobStatus
 from sessions_app.admin.common import EstimatedCountPaginator
@@ -258,7 +260,7 @@ def test_completing_from_validation_sets_completed_at(admin_client):
     assert session.completed_at is not None
 
 
-def test_illegal_status_change_shows_an_error_and_changes_nothing(admin_client):
+def test_illegal_status_change_shows_its_error_once_and_changes_nothing(admin_client):
     session = TechSpecSessionFactory()
     before = TechSpecSession.objects.values().get(pk=session.pk)
     page = admin_client.get(change_url(session))
@@ -266,10 +268,19 @@ def test_illegal_status_change_shows_an_error_and_changes_nothing(admin_client):
     response = admin_client.post(change_url(session), change_post_data(page, status="completed"))
 
     assert response.status_code == 200  # the form again, not a redirect
-    errors = [str(m) for m in get_messages(response.wsgi_request) if m.level_tag == "error"]
-    assert errors and "cannot become 'completed'" in errors[0]
-    assert "cannot become" in response.content.decode()
+    html = response.content.decode()
+    assert html.count("cannot become &#x27;completed&#x27;") == 1
     assert TechSpecSession.objects.values().get(pk=session.pk) == before
+
+
+def test_refused_status_change_page_title_shows_the_stored_status(admin_client):
+    session = TechSpecSessionFactory()
+    page = admin_client.get(change_url(session))
+
+    response = admin_client.post(change_url(session), change_post_data(page, status="completed"))
+
+    title = re.search(r"<title>(.*?)</title>", response.content.decode(), re.S).group(1)
+    assert "(pending)" in title and "completed" not in title
 
 
 def test_progress_backwards_is_refused(admin_client):
@@ -299,7 +310,8 @@ def test_add_for_an_unfinished_design_job_shows_the_error_and_creates_nothing(ad
     data = {"project_id": str(job.project_id), "design_job": str(job.pk), "user_id": str(uuid.uuid4())}
     response = admin_client.post(ADD, data)
     assert response.status_code == 200
-    assert [m for m in get_messages(response.wsgi_request) if m.level_tag == "error"]
+    [error] = response.context["adminform"].form.non_field_errors()
+    assert response.content.decode().count(escape(error)) == 1  # once, beside the form
     assert not TechSpecSession.objects.filter(design_job=job).exists()
 
 
@@ -322,3 +334,15 @@ def test_sessions_sort_only_by_indexed_columns(admin_client):
     columns = list(admin_client.get(CHANGELIST).context["cl"].list_display)
     by_hand = admin_client.get(CHANGELIST, {"o": str(columns.index("status_badge"))}).context["cl"]
     assert [str(o) for o in by_hand.queryset.query.order_by] == ["-created_at", "-id"]
+
+
+def test_session_page_labels_each_error_by_its_state(admin_client):
+    session = TechSpecSessionFactory()
+    recovered = AgentErrorLogFactory(session=session, recovered=True, node="recovered_node")
+    AgentErrorLogFactory(session=session, recovered=False, node="open_node")
+    html = admin_client.get(reverse("admin:sessions_app_techspecsession_change", args=[session.pk])).content.decode()
+    row = re.search(r"<tr[^>]*>(?:(?!</tr>).)*recovered_node(?:(?!</tr>).)*</tr>", html, re.S).group(0)
+    assert 'data-value="recovered"' in row and 'data-value="open"' not in row
+    assert str(recovered.pk)[-8:] in row  # the link to the error is its id's tail, not the word "open"
+    open_row = re.search(r"<tr[^>]*>(?:(?!</tr>).)*open_node(?:(?!</tr>).)*</tr>", html, re.S).group(0)
+    assert 'data-value="open"' in open_row

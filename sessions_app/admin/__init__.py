@@ -14,3 +14,7 @@ admin.site.enable_nav_sidebar = False
 add_database_health_link(admin.site)
 
 __all__ = ["children", "errors", "sessions", "trd"]
+
+# The index opens with links to the overview and error triage (django.contrib.admin's own
+# admin/index.html comes first in the template search, so it is extended under another name).
+admin.site.index_template = "admin/console_index.html"

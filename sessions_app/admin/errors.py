@@ -1,38 +1,30 @@
-"""Agent error triage: the error list with recover / reopen actions, and a view grouped by (node, error type)."""
+"""Agent error triage: the error list with recover / reopen actions; the grouped view lives in error_triage.py."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.contrib import admin, messages
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.html import format_html
 
 from sessions_app.admin.common import (
     BigTableAdmin,
     ExactIdSearchMixin,
-    changelist_url,
+    admin_link,
     excerpt,
     recent_values_filter,
 )
+from sessions_app.admin.console_badges import error_state_badge
+from sessions_app.admin.error_triage import ErrorTriageMixin, group_url, stack_trace_html
 from sessions_app.admin.export import CsvExportMixin
 from sessions_app.admin.palette import ERROR_COLOURS
-from sessions_app.models import AgentErrorLog
-from sessions_app.selectors.admin import error_groups
+from sessions_app.models import AgentErrorLog, TechSpecSession
 from sessions_app.services import errors_set_recovered
 from techspec_project.admin_date_range import DateRangeFilter
 from techspec_project.admin_display import DisplayMediaMixin, badge, date_html, short_id
 
-# The grouped view's time windows (days; None is all time). The default keeps
-# the GROUP BY on the created_at index instead of the whole table.
-GROUP_WINDOWS = {"1": 1, "7": 7, "30": 30, "all": None}
-DEFAULT_GROUP_WINDOW = "30"
-
 
 @admin.register(AgentErrorLog)
-class AgentErrorLogAdmin(DisplayMediaMixin, CsvExportMixin, ExactIdSearchMixin, BigTableAdmin):
+class AgentErrorLogAdmin(ErrorTriageMixin, DisplayMediaMixin, CsvExportMixin, ExactIdSearchMixin, BigTableAdmin):
     """Triage the agent's errors; recovering and reopening go through errors_set_recovered."""
 
     list_display = (
@@ -57,14 +49,22 @@ class AgentErrorLogAdmin(DisplayMediaMixin, CsvExportMixin, ExactIdSearchMixin, 
     ordering = ("-created_at", "-id")
     actions = ("mark_recovered", "reopen")
     readonly_fields = (
-        "id", "session_link", "node", "error_type", "message", "stack_trace", "retry_count", "recovered",
-        "recovery_strategy", "created_at",
+        "id", "state", "session_page_link", "group_link", "node", "error_type", "message_block", "stack_trace_block",
+        "retry_count", "recovery_strategy", "created_at",
     )
     fields = readonly_fields
     change_list_template = "admin/sessions_app/agenterrorlog/change_list.html"
+    change_form_template = "admin/sessions_app/agenterrorlog/change_form.html"
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context.update(self.error_actions(request, obj), error=obj)
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).defer("stack_trace")
+        queryset = super().get_queryset(request)
+        # The list shows no stack traces; the error's own page does.
+        return queryset if request.resolver_match.url_name.endswith("_change") else queryset.defer("stack_trace")
 
     def has_add_permission(self, request):
         return False
@@ -97,6 +97,29 @@ class AgentErrorLogAdmin(DisplayMediaMixin, CsvExportMixin, ExactIdSearchMixin, 
         title = f"{state} · recovery strategy: {obj.recovery_strategy}" if obj.recovery_strategy else state
         return badge(state, state, ERROR_COLOURS, title=title)
 
+    @admin.display(description="state")
+    def state(self, obj):
+        return error_state_badge(obj.recovered)
+
+    @admin.display(description="session")
+    def session_page_link(self, obj):
+        # The whole id on the error's own page: it is there to be read and copied.
+        text = format_html('<code style="color:inherit">{}</code>', obj.session_id)
+        return admin_link(TechSpecSession, obj.session_id, text)
+
+    @admin.display(description="group")
+    def group_link(self, obj):
+        return format_html('<a href="{}">all errors of {} · {}</a>', group_url(obj.node, obj.error_type),
+                           obj.node, obj.error_type)
+
+    @admin.display(description="message")
+    def message_block(self, obj):
+        return format_html('<div style="white-space:pre-wrap;max-width:1000px">{}</div>', obj.message)
+
+    @admin.display(description="stack trace")
+    def stack_trace_block(self, obj):
+        return stack_trace_html(obj.stack_trace)
+
     @admin.display(description="session")
     def session_link(self, obj):
         return short_id(obj.session_id, url=reverse("admin:sessions_app_techspecsession_change",
@@ -123,40 +146,3 @@ class AgentErrorLogAdmin(DisplayMediaMixin, CsvExportMixin, ExactIdSearchMixin, 
     @admin.action(description="Reopen selected errors", permissions=["change"])
     def reopen(self, request, queryset):
         self._set_recovered(request, queryset, False)
-
-    # --- grouped view --------------------------------------------------------------
-
-    def get_urls(self):
-        groups = path("groups/", self.admin_site.admin_view(self.groups_view), name="sessions_app_agenterrorlog_groups")
-        return [groups, *super().get_urls()]
-
-    def groups_view(self, request):
-        """One row per (node, error type): total, unrecovered, first and last seen, links to the list."""
-        window = request.GET.get("window", DEFAULT_GROUP_WINDOW)
-        if window not in GROUP_WINDOWS:
-            window = DEFAULT_GROUP_WINDOW
-        days = GROUP_WINDOWS[window]
-        since = timezone.now().replace(microsecond=0) - timedelta(days=days) if days is not None else None
-        list_params = {"created_at__gte": since.isoformat()} if since is not None else {}
-        rows = [
-            {
-                "group": group,
-                "all_url": changelist_url(AgentErrorLog, node=group.node, error_type=group.error_type, **list_params),
-                "open_url": changelist_url(
-                    AgentErrorLog, node=group.node, error_type=group.error_type, recovered__exact=0, **list_params
-                ),
-            }
-            for group in error_groups(since=since)
-        ]
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": "Agent errors by node and type",
-            "rows": rows,
-            "windows": [(key, "all time" if value is None else f"last {value} day{'s' if value != 1 else ''}")
-                        for key, value in GROUP_WINDOWS.items()],
-            "window": window,
-            "changelist_url": reverse("admin:sessions_app_agenterrorlog_changelist"),
-        }
-        return TemplateResponse(request, "admin/sessions_app/agenterrorlog/groups.html", context)
-

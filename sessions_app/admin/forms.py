@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms.models import construct_instance
@@ -20,7 +19,10 @@ class ServiceForm(forms.ModelForm):
     the model-level constraint validation a ModelForm normally runs (which would
     judge a half-built instance against rules the service applies as a whole) is
     skipped. The service runs inside a savepoint of the admin's own transaction:
-    a refusal becomes a form error plus an admin error message and writes nothing.
+    a refusal becomes one form error (the admin shows it under "Please correct
+    the error below"; a second copy as a message said the same thing twice) and
+    writes nothing. After any error the instance is reloaded, so the page's title
+    shows the stored state, not the refused one.
     """
 
     request = None  # set by the ModelAdmin's get_form
@@ -33,15 +35,17 @@ class ServiceForm(forms.ModelForm):
 
     def full_clean(self):
         super().full_clean()
-        if not self.is_bound or self._errors:
+        if not self.is_bound:
             return
-        try:
-            with transaction.atomic():
-                self.result = self.apply()
-        except DomainError as exc:
-            self.add_error(None, exc.message)
-            if self.request is not None:
-                messages.error(self.request, exc.message)
+        if not self._errors:
+            try:
+                with transaction.atomic():
+                    self.result = self.apply()
+            except DomainError as exc:
+                self.add_error(None, exc.message)
+        if self._errors and not self.instance._state.adding:
+            # construct_instance copied the refused values onto the instance the page's title reads.
+            self.instance.refresh_from_db(fields=[f for f in self._meta.fields if f in self.fields])
 
     def apply(self):
         raise NotImplementedError

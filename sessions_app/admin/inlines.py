@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
 from django.utils.html import format_html_join
 
-from sessions_app.admin.common import ReadOnlyAdminMixin, admin_link, excerpt
+from sessions_app.admin.common import ReadOnlyAdminMixin, excerpt
+from sessions_app.admin.console_badges import error_state_badge
 from sessions_app.admin.trd import compare_url, document_url
 from sessions_app.models import AgentErrorLog, GeneratedTRDDocument, TechResearch
 from sessions_app.selectors.trd import TRD_TEXT_FIELDS
+from techspec_project.admin_display import short_id
 
 
 class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -80,7 +83,7 @@ class ErrorInline(ReadOnlyInline):
     model = AgentErrorLog
     formset = FirstRowsFormSet
     verbose_name_plural = f"errors (the latest {INLINE_ROWS}; all of them under Agent error logs)"
-    fields = ("error", "node", "error_type", "message_excerpt", "retry_count", "recovered", "recovery_strategy",
+    fields = ("error", "node", "error_type", "message_excerpt", "retry_count", "state", "recovery_strategy",
               "created_at")
     readonly_fields = fields
     ordering = ("-created_at", "-id")
@@ -91,7 +94,12 @@ class ErrorInline(ReadOnlyInline):
 
     @admin.display(description="error")
     def error(self, obj):
-        return admin_link(AgentErrorLog, obj.pk, "open")
+        # The id's tail, as on every list: a link reading "open" beside an error's state read as the state.
+        return short_id(obj.pk, url=reverse("admin:sessions_app_agenterrorlog_change", args=[obj.pk]))
+
+    @admin.display(description="state")
+    def state(self, obj):
+        return error_state_badge(obj.recovered)
 
     @admin.display(description="message")
     def message_excerpt(self, obj):

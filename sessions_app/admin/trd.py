@@ -105,11 +105,8 @@ class GeneratedTRDDocumentAdmin(ReadOnlyAdminMixin, SessionLinkMixin, ExactIdSea
         "architecture_diagram_source", "tech_stack_document_source",
     )
 
-    class Media:
-        # This class hides DisplayMediaMixin's Media (Django reads the nearest one): name its
-        # list styles and copy-button script too, or the list's copy buttons do nothing.
+    class Media(DisplayMediaMixin.Media):  # its own Media would otherwise hide the list styles and copy script
         css = {"all": (*DisplayMediaMixin.Media.css["all"], TRD_CSS)}
-        js = DisplayMediaMixin.Media.js
 
     def get_queryset(self, request):
         # The list shows versions only; the change page shows the texts.

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django.urls import reverse
 
@@ -88,6 +89,11 @@ def _get(ctx, url: str, **extra):
     if response.status_code != 200:
         raise RuntimeError(f"GET {url} answered {response.status_code}: {response.content[:200]!r}")
     return response
+
+
+def _console_url(name: str, **params) -> str:
+    url = reverse(name)
+    return f"{url}?{urlencode(params)}" if params else url
 
 
 def _admin(ctx, url: str):
@@ -229,6 +235,16 @@ PATTERNS += [
     Pattern("trd_diff_200kb_cold", 1000, "render", _trd_diff_cold, False),
     Pattern("api_trd_compare_200kb", 200, "api", _api_trd_compare),
     Pattern("admin_trd_compare_200kb", 300, "admin", _admin_trd_compare),
+]
+
+# Staff console (issue 17): summaries kept by triggers and the first rows of indexes, never a scan.
+PATTERNS += [
+    Pattern("admin_overview", 300, "admin", lambda c: _admin(c, _console_url("admin-overview"))),
+    Pattern("admin_overview_365_days", 300, "admin", lambda c: _admin(c, _console_url("admin-overview", days=365))),
+    Pattern(
+        "admin_error_groups_all_time_by_trend", 300, "admin",
+        lambda c: _admin(c, _console_url("admin:sessions_app_agenterrorlog_groups", window="all", sort="trend")),
+    ),
 ]
 
 

@@ -1,4 +1,4 @@
-"""Reads only the Django admin makes: page counts, error groups, row estimates.
+"""Reads only the Django admin makes: page counts, row estimates (error groups: error_triage.py).
 
 Each runs a fixed number of queries whatever the number of rows asked about, so
 admin pages stay query-count bounded at a million sessions.
@@ -10,11 +10,10 @@ import json
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from sessions_app.models import AgentErrorLog, TechConversation, TechResearch, TechSpecSession
 
@@ -29,18 +28,6 @@ class SessionPageCounts:
     research: int = 0
     conversations: int = 0
     unrecovered_errors: int = 0
-
-
-@dataclass(frozen=True)
-class ErrorGroup:
-    """All errors of one (node, error type): how many, how many still open, first and last seen."""
-
-    node: str
-    error_type: str
-    total: int
-    unrecovered: int
-    first_seen: datetime
-    last_seen: datetime
 
 
 def _grouped_counts(queryset: QuerySet, session_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
@@ -64,25 +51,6 @@ def session_page_counts(session_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Ses
         )
         for pk in ids
     }
-
-
-def error_groups(*, since: datetime | None = None) -> list[ErrorGroup]:
-    """One row per (node, error type), most unrecovered first (one GROUP BY)."""
-    errors = AgentErrorLog.objects.all()
-    if since is not None:
-        errors = errors.filter(created_at__gte=since)
-    rows = (
-        errors.order_by()
-        .values("node", "error_type")
-        .annotate(
-            total=Count("*"),
-            unrecovered=Count("pk", filter=Q(recovered=False)),
-            first_seen=Min("created_at"),
-            last_seen=Max("created_at"),
-        )
-        .order_by("-unrecovered", "-last_seen", "node", "error_type")
-    )
-    return [ErrorGroup(**row) for row in rows]
 
 
 def sessions_by_open_errors(sessions: QuerySet[TechSpecSession], *, present: bool) -> QuerySet[TechSpecSession]:

@@ -5,7 +5,7 @@ modules behind are an implementation detail. docs/DOMAIN.md lists them all.
 """
 
 from sessions_app.services.conversations import conversation_append
-from sessions_app.services.error_logs import error_record, errors_set_recovered
+from sessions_app.services.error_logs import error_group_set_recovered, error_record, errors_set_recovered
 from sessions_app.services.research import DecisionInput, decision_record, decisions_record, research_record
 from sessions_app.services.sessions import (
     STAGE_TRANSITIONS,
@@ -24,6 +24,7 @@ __all__ = [
     "conversation_append",
     "decision_record",
     "decisions_record",
+    "error_group_set_recovered",
     "error_record",
     "errors_set_recovered",
     "research_record",

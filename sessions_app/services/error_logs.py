@@ -43,3 +43,12 @@ def errors_set_recovered(*, error_ids: Iterable[Id], recovered: bool, session_id
     if session_id is not None:
         rows = rows.filter(session_id=existing_session_id(session_id))
     return rows.update(recovered=bool(recovered)) if ids else 0
+
+
+@transaction.atomic
+def error_group_set_recovered(*, node: str, error_type: str, recovered: bool) -> int:
+    """Mark every error of one (node, error type) recovered (or reopen them all); returns how many changed."""
+    node = required_text("node", node, max_length=100)
+    error_type = required_text("error_type", error_type, max_length=100)
+    rows = AgentErrorLog.objects.filter(node=node, error_type=error_type).exclude(recovered=bool(recovered))
+    return rows.update(recovered=bool(recovered))
