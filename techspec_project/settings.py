@@ -198,6 +198,14 @@ API_USER_RATE = env.str("API_USER_RATE", default="100/min")
 API_GLOBAL_RATE = env.str("API_GLOBAL_RATE", default="1000/min")
 # One request in this many deletes the throttle windows that have ended (0: never).
 API_RATE_PRUNE_EVERY = env.int("API_RATE_PRUNE_EVERY", default=1000)
+# The share of API_GLOBAL_RATE that users and anonymous callers cannot fill: kept for staff and agents.
+API_GLOBAL_RESERVED_PERCENT = env.int("API_GLOBAL_RESERVED_PERCENT", default=20)
+if not 0 <= API_GLOBAL_RESERVED_PERCENT <= 99:
+    raise ImproperlyConfigured(f"API_GLOBAL_RESERVED_PERCENT must be 0 to 99, not {API_GLOBAL_RESERVED_PERCENT}.")
+# Rows the global count is spread over, so that concurrent requests rarely wait for one row's lock.
+API_RATE_SHARDS = env.int("API_RATE_SHARDS", default=8)
+if not 1 <= API_RATE_SHARDS <= 256:
+    raise ImproperlyConfigured(f"API_RATE_SHARDS must be 1 to 256, not {API_RATE_SHARDS}.")
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1_048_576)
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
 
@@ -218,13 +226,42 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "sessions_app.api.exceptions.api_exception_handler",
 }
 
+# API tokens (sessions_app/api/token_keys.py). HS256, one shared secret, is for local use:
+# every holder of the secret can mint any token. In production the token issuer signs with
+# RS256/ES256 and techspec holds only the public key (a PEM file) or the issuer's JWKS URL.
+JWT_ALGORITHM = env.str("JWT_ALGORITHM", default="HS256")
+JWT_PUBLIC_KEY_FILE = env.str("JWT_PUBLIC_KEY_FILE", default="")
+JWT_JWKS_URL = env.str("JWT_JWKS_URL", default="")
+JWT_ISSUER = env.str("JWT_ISSUER", default="") or None
+JWT_AUDIENCE = env.str("JWT_AUDIENCE", default="") or None
+if JWT_ALGORITHM not in ("HS256", "RS256", "ES256"):
+    raise ImproperlyConfigured(f"JWT_ALGORITHM must be HS256, RS256 or ES256, not {JWT_ALGORITHM!r}.")
+if JWT_ALGORITHM != "HS256" and bool(JWT_PUBLIC_KEY_FILE) == bool(JWT_JWKS_URL):
+    raise ImproperlyConfigured(
+        f"JWT_ALGORITHM={JWT_ALGORITHM} verifies with the issuer's public key: set exactly one of "
+        "JWT_PUBLIC_KEY_FILE (a PEM file) or JWT_JWKS_URL (the issuer's key set)."
+    )
+if JWT_JWKS_URL and not JWT_JWKS_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(f"JWT_JWKS_URL must be an https:// (or http://) URL, not {JWT_JWKS_URL!r}.")
+JWT_PUBLIC_KEY = ""
+if JWT_PUBLIC_KEY_FILE:
+    try:
+        JWT_PUBLIC_KEY = Path(JWT_PUBLIC_KEY_FILE).read_text()
+    except OSError as exc:
+        raise ImproperlyConfigured(f"JWT_PUBLIC_KEY_FILE {JWT_PUBLIC_KEY_FILE!r} cannot be read: {exc}") from None
+
 SIMPLE_JWT = {
-    "ALGORITHM": "HS256",
+    "ALGORITHM": JWT_ALGORITHM,
     "SIGNING_KEY": env.str("JWT_SIGNING_KEY", default=SECRET_KEY),
+    "VERIFYING_KEY": JWT_PUBLIC_KEY,
+    "JWK_URL": JWT_JWKS_URL or None,
+    "ISSUER": JWT_ISSUER,
+    "AUDIENCE": JWT_AUDIENCE,
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("JWT_ACCESS_TTL_MINUTES", default=60)),
     "USER_ID_CLAIM": "user_id",
     "USER_ID_FIELD": "id",
     "TOKEN_USER_CLASS": "sessions_app.api.authentication.PlatformTokenUser",
+    "AUTH_TOKEN_CLASSES": ("sessions_app.api.authentication.PlatformAccessToken",),
     "AUTH_HEADER_TYPES": ("Bearer",),
 }
 

@@ -174,3 +174,15 @@ def test_a_hand_made_group_request_with_an_overlong_name_is_refused_cleanly(admi
     assert response.status_code == 302
     assert any("node" in str(m) for m in get_messages(response.wsgi_request))
     assert AgentErrorLog.objects.get().recovered is False
+
+
+@pytest.mark.parametrize(("node", "error_type"), [("a\x00b", "Timeout"), ("planner", "Timeout\x00"), ("\x00", "\x00")])
+def test_a_group_name_postgresql_cannot_hold_is_a_message_not_a_500(admin_client, node, error_type):
+    error = AgentErrorLogFactory(node="planner", error_type="Timeout", recovered=False)
+    query = {"node": node, "error_type": error_type}
+    for response in (admin_client.get(GROUPS, query), admin_client.get(GROUP_ACTION, {**query, "recovered": "1"}),
+                     admin_client.post(GROUP_ACTION, {**query, "recovered": "1"})):
+        assert response.status_code == 302 and response.url == GROUPS
+        assert any("NUL" in str(m) for m in get_messages(response.wsgi_request))
+    error.refresh_from_db()
+    assert error.recovered is False

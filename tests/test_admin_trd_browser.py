@@ -145,3 +145,17 @@ def test_staff_compare_two_versions_side_by_section(browser, live_server, demo_t
     browser.find_element(By.CSS_SELECTOR, "#trd-compare-form input[type=submit]").click()
     assert "−1" in browser.find_element(By.ID, "trd-diff-summary").text
     assert second.version == 2
+
+
+def test_the_trd_list_has_the_list_styles_and_a_working_copy_button(browser, live_server, demo_trds):
+    from selenium.webdriver.common.by import By
+
+    first, _ = demo_trds
+    login(browser, live_server)
+    browser.get(live_server.url + reverse("admin:sessions_app_generatedtrddocument_changelist"))
+    # The TRD admin's own Media (the document styles) must not hide the list's copy script.
+    copy = browser.find_element(By.CSS_SELECTOR, f'button.ts-copy[data-copy="{first.pk}"]')
+    copy.click()
+    assert "ts-copied" in copy.get_attribute("class")
+    assert "/change/" not in browser.current_url  # copying does not open the row
+    shot(browser, "trd-04-list")

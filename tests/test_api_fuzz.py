@@ -46,21 +46,22 @@ expected-statuses = [400, 401, 403, 404, 405, 406, 409, 411, 413, 415, 422, 428,
 # (rightly) 400 invalid_cursor, which positive_data_acceptance would count as a failure. "" is the
 # first page's cursor; tests/test_api_contract.py sends forged cursors to every list.
 "query.cursor" = ""
-# NOT OURS (issue 14, the api-abuse half): a UTC offset outside PostgreSQL's +-15:59 in these
-# filters is a 500 today (time zone displacement out of range). Fixed values until that lands.
-"query.created_after" = "2020-01-01T00:00:00Z"
-"query.created_before" = "2100-01-01T00:00:00Z"
 {seeded_ids}
 [[operations]]
-# Two rules JSON Schema cannot state ("unique across the items" of one property): a batch decides
-# each research item once, and a research item's options have unique names (400 invalid_value
-# otherwise). Schema-valid data can break them on these two operations only.
+# Three rules JSON Schema cannot state ("unique across the items" of one property, "differs from
+# another parameter"): a batch decides each research item once, a research item's options have
+# unique names, and a TRD compare names two different versions (400 invalid_value otherwise).
+# Schema-valid data can break them on these three operations only.
 include-path = "/api/tech-spec/sessions/{session_pk}/decisions"
 checks.positive_data_acceptance.expected-statuses = ["2xx", 400, 401, 403, 404, 409, 429]
 
 [[operations]]
 include-path = "/api/sessions/{session_pk}/research/"
 include-method = "POST"
+checks.positive_data_acceptance.expected-statuses = ["2xx", 400, 401, 403, 404, 409, 429]
+
+[[operations]]
+include-path = "/api/sessions/{session_pk}/trd-versions/compare"
 checks.positive_data_acceptance.expected-statuses = ["2xx", 400, 401, 403, 404, 409, 429]
 {seeded_item_ids}"""
 

@@ -84,6 +84,12 @@ def test_every_operation_documents_its_errors_with_the_one_error_envelope(schema
         assert "Retry-After" in op["responses"]["429"]["headers"]
 
 
+def test_an_operation_offering_formats_documents_406(schema):
+    trd = schema["paths"]["/api/tech-spec/sessions/{session_pk}/trd"]["get"]["responses"]
+    assert trd["406"]["content"] == {"application/json": {"schema": {"$ref": ERROR_REF}}}
+    assert "406" not in schema["paths"]["/api/sessions/"]["get"]["responses"]
+
+
 def test_the_error_component_is_the_envelope_the_api_answers(schema, api_as):
     component = schema["components"]["schemas"]["Error"]
     assert component["required"] == ["error"]

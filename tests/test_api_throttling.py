@@ -1,4 +1,4 @@
-"""Throttling: API_USER_RATE per user and API_GLOBAL_RATE for everyone, counted in
+"""Throttling: API_USER_RATE per caller, then API_GLOBAL_RATE for everyone, counted in
 PostgreSQL (api_rate_counters) by one statement, so every server process sees the same counts."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIRequestFactory
 
 from sessions_app.api import rate_counters
-from sessions_app.api.throttling import GLOBAL_KEY, APIRateThrottle
+from sessions_app.api.throttling import APIRateThrottle
 from sessions_app.models import ApiRateCounter
 from tests.conftest import bearer_token, run_concurrently
 from tests.test_api_flow import assert_error
@@ -72,8 +72,9 @@ def test_another_user_is_not_throttled_by_the_first_users_requests(api_as):
 
 
 @pytest.mark.django_db
-def test_the_global_rate_applies_across_users(api_as, monkeypatch):
+def test_the_global_rate_applies_across_users(api_as, monkeypatch, settings):
     monkeypatch.setattr(APIRateThrottle, "THROTTLE_RATES", {**APIRateThrottle.THROTTLE_RATES, "api": "3/min"})
+    settings.API_GLOBAL_RESERVED_PERCENT = 0  # users may fill all of it here
     for _ in range(3):
         assert api_as().client.get("/api/sessions/").status_code == 200
 
@@ -98,7 +99,9 @@ def test_a_request_is_counted_against_both_limits_in_one_statement(api_as):
     counting = [q["sql"] for q in queries.captured_queries if "api_rate_counters" in q["sql"]]
     assert len(counting) == 1
     counts = dict(ApiRateCounter.objects.values_list("key", "hits"))
-    assert counts == {f"user:{caller.user_id}": 2, GLOBAL_KEY: 2}
+    # Issue 14: the global count is spread over shards (api:0..api:N-1); together they hold both requests.
+    assert counts.pop(f"user:{caller.user_id}") == 2
+    assert all(key.startswith("api:") for key in counts) and sum(counts.values()) == 2
 
 
 @pytest.fixture
@@ -141,7 +144,7 @@ def test_anonymous_callers_are_counted_by_a_digest_of_their_address():
     def key(address):
         request = APIRequestFactory().get("/api/sessions/", REMOTE_ADDR=address)
         request.user = None
-        return APIRateThrottle().caller_key(request)
+        return APIRateThrottle().caller(request)[0]
 
     assert key("203.0.113.7") == key("203.0.113.7") != key("203.0.113.8")
     assert key("203.0.113.7").startswith("ip:") and len(key("203.0.113.7")) == 3 + 64
@@ -201,15 +204,20 @@ def test_the_counts_table_is_unlogged():
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_requests_each_get_their_own_count():
-    """20 connections counting at once: every count from 1 to 20 exactly once (no lost update)."""
+    """20 connections counting one caller at once: every count from 1 to 20 exactly once (no lost
+    update), and the global shards together hold all 20."""
     workers = 20
 
     def count(index):
-        return rate_counters.count_request({GLOBAL_KEY: 60, f"user:{index}": 60})[GLOBAL_KEY].hits
+        return rate_counters.count_request(
+            key="user:shared", caller_limit=rate_counters.Limit(1000, 60),
+            global_limit=rate_counters.Limit(1000, 60)).caller_hits
 
     hits = run_concurrently(workers, count)
 
     assert sorted(hits) == list(range(1, workers + 1))
+    shards = ApiRateCounter.objects.filter(key__startswith="api:")
+    assert sum(shards.values_list("hits", flat=True)) == workers
 
 
 def test_requests_are_not_wrapped_in_a_transaction(settings):

@@ -6,6 +6,7 @@ import uuid
 from urllib.parse import urlencode
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -15,6 +16,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 
 from sessions_app.selectors.admin import EXACT_COUNT_BELOW, estimated_row_count, recent_distinct_values
+from techspec_project import pg_values
 
 
 class EstimatedCountPaginator(Paginator):
@@ -37,7 +39,19 @@ class EstimatedCountPaginator(Paginator):
 
 class IndexedSortChangeList(ChangeList):
     """Honours sortable_by for a hand-made ?o= as well: Django applies it only when drawing
-    the column headers, and any other column would sort the whole table."""
+    the column headers, and any other column would sort the whole table.
+
+    Filter values PostgreSQL would refuse (a NUL, a timestamp's UTC offset beyond ±15:59) are
+    Django's "invalid lookup" (the list again with ?e=1), not a DataError in the query."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        for values in self.params.values():
+            for value in values if isinstance(values, list) else [values]:
+                try:
+                    pg_values.check_query_text(value)
+                except pg_values.Unstorable as exc:
+                    raise IncorrectLookupParameters(str(exc)) from None
+        return super().get_queryset(request, exclude_parameters)
 
     def get_ordering_field(self, field_name):
         if self.sortable_by is not None and field_name not in self.sortable_by:

@@ -20,6 +20,7 @@ from sessions_app.admin.palette import ERROR_COLOURS
 from sessions_app.models import AgentErrorLog
 from sessions_app.selectors.error_triage import SORTS, error_group_open_count, error_triage
 from sessions_app.services import error_group_set_recovered, errors_set_recovered
+from techspec_project import pg_values
 from techspec_project.errors import DomainError
 
 # The grouped view's windows (days; None is all time).
@@ -35,6 +36,18 @@ def _plural(n: int, word: str) -> str:
 def group_url(node: str, error_type: str) -> str:
     return reverse("admin:sessions_app_agenterrorlog_groups") + "?" + _query(node=node, error_type=error_type,
                                                                               window="all")
+
+
+def _refused_name(*names: str | None) -> str | None:
+    """Why PostgreSQL would refuse a hand-made group name (a NUL character), or None; such a
+    name matches no error, and in a query it is a DataError, not an empty group."""
+    for name in names:
+        if name is not None:
+            try:
+                pg_values.check_text(name)
+            except pg_values.Unstorable as exc:
+                return f"No such group: {exc}"
+    return None
 
 
 def _query(**params) -> str:
@@ -62,6 +75,9 @@ class ErrorTriageMixin:
         sort = request.GET.get("sort", "open")
         sort = sort if sort in SORTS else "open"
         node, error_type = request.GET.get("node"), request.GET.get("error_type")
+        if refused := _refused_name(node, error_type):
+            messages.error(request, refused)
+            return HttpResponseRedirect(reverse("admin:sessions_app_agenterrorlog_groups"))
         single = node is not None and error_type is not None
         triage = error_triage(window_days=GROUP_WINDOWS[window], sort=sort,
                               node=node if single else None, error_type=error_type if single else None)
@@ -115,6 +131,9 @@ class ErrorTriageMixin:
         recovered = data.get("recovered") == "1"
         if not node or not error_type:
             messages.error(request, "Choose a group: node and error_type are both required.")
+            return HttpResponseRedirect(reverse("admin:sessions_app_agenterrorlog_groups"))
+        if refused := _refused_name(node, error_type):
+            messages.error(request, refused)
             return HttpResponseRedirect(reverse("admin:sessions_app_agenterrorlog_groups"))
         verb = "mark recovered" if recovered else "reopen"
         if request.method == "POST":

@@ -31,6 +31,7 @@ from sessions_app.trd.document import trd_document
 from sessions_app.trd.html import markdown_to_html
 from sessions_app.trd.sections import CONTENT, SECTIONS
 from sessions_app.trd.validation import validation_markdown
+from techspec_project import pg_values
 from techspec_project.admin_date_range import DateRangeFilter
 from techspec_project.admin_display import DisplayMediaMixin
 
@@ -240,7 +241,8 @@ class GeneratedTRDDocumentAdmin(ReadOnlyAdminMixin, SessionLinkMixin, ExactIdSea
             return versions[1], versions[0], ""
         numbers = []
         for raw in (raw_old, raw_new):
-            if not raw or not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 2_147_483_647:
+            # len: int() refuses more than 4300 digits; the version column is a PostgreSQL integer.
+            if not (raw and raw.isascii() and raw.isdigit() and len(raw) <= 10 and 1 <= int(raw) <= pg_values.INT4[1]):
                 return None, None, "Choose two version numbers from the lists."
             numbers.append(int(raw))
         return numbers[0], numbers[1], ""

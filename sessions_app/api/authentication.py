@@ -20,8 +20,10 @@ from django.dispatch import receiver
 from rest_framework_simplejwt.authentication import JWTStatelessUserAuthentication
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.models import TokenUser
-from rest_framework_simplejwt.tokens import Token
+from rest_framework_simplejwt.tokens import AccessToken, Token
 from rest_framework_simplejwt.utils import aware_utcnow
+
+from sessions_app.api import token_keys
 
 VERIFIED_TOKENS_KEPT = 4096
 
@@ -42,6 +44,14 @@ class PlatformTokenUser(TokenUser):
     @cached_property
     def is_staff(self) -> bool:
         return self.role == "staff"
+
+
+class PlatformAccessToken(AccessToken):
+    """An access token verified with the configured keys (token_keys: HS256, RS256 or ES256)."""
+
+    @property
+    def token_backend(self):
+        return token_keys.token_backend()
 
 
 @lru_cache(maxsize=VERIFIED_TOKENS_KEPT)

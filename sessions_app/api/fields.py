@@ -1,8 +1,10 @@
-"""Input fields that only accept what PostgreSQL can store.
+"""Input fields that take only their documented JSON type, and only what PostgreSQL can store.
 
-PostgreSQL text and jsonb cannot hold NUL characters, and UTF-8 cannot encode
-an unpaired surrogate; without these checks such input would reach the
-database and fail there as a 500 instead of a 400.
+The storage rule itself (NUL characters, unpaired surrogates, non-finite numbers,
+nesting depth) is techspec_project.pg_values, shared with the query-string
+filters and page cursors; without it such input would reach the database and
+fail there as a 500 instead of a 400. The schema annotations (extend_schema_field)
+say what each field accepts, for generated clients.
 """
 
 from __future__ import annotations
@@ -12,33 +14,15 @@ import re
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-MAX_JSON_DEPTH = 20
+from techspec_project import pg_values
 
 
-def _storable(text: str) -> bool:
-    if "\x00" in text:
-        return False
+def storable(check, value):
+    """check(value), with its refusal as the field's ValidationError."""
     try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def check_json(value, *, depth: int = 0) -> None:
-    """Raise ValidationError for JSON PostgreSQL cannot store, or nested deeper than MAX_JSON_DEPTH."""
-    if depth > MAX_JSON_DEPTH:
-        raise serializers.ValidationError(f"JSON nested deeper than {MAX_JSON_DEPTH} levels.")
-    if isinstance(value, str):
-        if not _storable(value):
-            raise serializers.ValidationError("Text must not contain NUL characters or unpaired surrogates.")
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            check_json(key, depth=depth + 1)
-            check_json(item, depth=depth + 1)
-    elif isinstance(value, list):
-        for item in value:
-            check_json(item, depth=depth + 1)
+        return check(value)
+    except pg_values.Unstorable as exc:
+        raise serializers.ValidationError(str(exc)) from None
 
 
 class TextField(serializers.CharField):
@@ -47,10 +31,7 @@ class TextField(serializers.CharField):
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("invalid")  # DRF would turn 7 into "7"
-        value = super().to_internal_value(data)
-        if not _storable(value):
-            raise serializers.ValidationError("Text must not contain unpaired surrogates.")
-        return value
+        return storable(pg_values.check_text, super().to_internal_value(data))
 
 
 JSON_OBJECT = {"type": "object", "additionalProperties": True}
@@ -69,9 +50,7 @@ class JSONObjectField(serializers.DictField):
     """A JSON object PostgreSQL's jsonb can store."""
 
     def to_internal_value(self, data):
-        value = super().to_internal_value(data)
-        check_json(value)
-        return value
+        return storable(pg_values.check_json, super().to_internal_value(data))
 
 
 @extend_schema_field(RESEARCH_OPTION)

@@ -8,12 +8,28 @@ unknown `ordering`, a `recovered` that is not true/false, an id that is not a ca
 import django_filters
 from django import forms
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 
 from sessions_app.choices import SessionStatus
 from sessions_app.models import AgentErrorLog, TechSpecSession
+from techspec_project import pg_values
 from techspec_project.uuids import canonical_uuid
+
+
+class StorableValuesForm(forms.Form):
+    """Every parsed filter value passes pg_values (a -16:00 offset parses in Python but not in
+    PostgreSQL), so an unusable value is a 400 naming the parameter, not a 500 in the query."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in list(cleaned.items()):
+            try:
+                pg_values.check_value(value)
+            except pg_values.Unstorable as exc:
+                self.add_error(name, str(exc))
+        return cleaned
 
 
 class CanonicalUUIDFormField(forms.UUIDField):
@@ -56,16 +72,25 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanFormField
 
 
+@extend_schema_field({
+    "type": "string", "format": "date-time", "pattern": pg_values.DATETIME_OFFSET_PATTERN,
+    "description": "ISO 8601 with \"Z\" or a UTC offset from -15:59 to +15:59 (PostgreSQL's range).",
+})
+class StorableDateTimeFilter(django_filters.IsoDateTimeFilter):
+    """IsoDateTimeFilter, documented with the UTC offsets StorableValuesForm lets through."""
+
+
 class SessionFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=SessionStatus.choices)
     project_id = CanonicalUUIDFilter()
     design_job_id = CanonicalUUIDFilter()
     user_id = CanonicalUUIDFilter()
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    created_after = StorableDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = StorableDateTimeFilter(field_name="created_at", lookup_expr="lt")
 
     class Meta:
         model = TechSpecSession
+        form = StorableValuesForm
         fields = ["status", "project_id", "design_job_id", "user_id", "created_after", "created_before"]
 
 
@@ -76,6 +101,7 @@ class ErrorLogFilter(django_filters.FilterSet):
 
     class Meta:
         model = AgentErrorLog
+        form = StorableValuesForm
         fields = ["node", "error_type", "recovered"]
 
 

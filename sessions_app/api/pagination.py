@@ -9,7 +9,6 @@ naming `page_size`, on every list alike.
 from __future__ import annotations
 
 import base64
-from datetime import timedelta
 from urllib import parse
 
 from django.core.exceptions import FieldDoesNotExist
@@ -19,16 +18,10 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
 
 from sessions_app.errors import InvalidCursor
+from techspec_project import pg_values
 
 MAX_PAGE_SIZE = 200
 DEFAULT_PAGE_SIZE = 50
-# PostgreSQL refuses a UTC offset of 16 hours or more ("time zone displacement out of range").
-PG_MAX_UTC_OFFSET = timedelta(hours=16)
-INT_RANGES = {
-    models.SmallIntegerField: 2**15, models.PositiveSmallIntegerField: 2**15,
-    models.IntegerField: 2**31, models.PositiveIntegerField: 2**31,
-    models.BigIntegerField: 2**63, models.PositiveBigIntegerField: 2**63,
-}
 
 
 class NewestFirstCursorPagination(CursorPagination):
@@ -73,17 +66,20 @@ class NewestFirstCursorPagination(CursorPagination):
         return cursor
 
     def _storable(self, position: str) -> bool:
-        """Whether PostgreSQL accepts the position as a value of the first ordering field."""
+        """Whether PostgreSQL accepts the position as a value of the first ordering field (pg_values)."""
         try:
-            field = self._model._meta.get_field(self.ordering[0].lstrip("-"))
-        except FieldDoesNotExist:
-            return True
-        value = field.to_python(position)  # a ValidationError here becomes invalid_cursor above
-        if isinstance(field, models.DateTimeField):
-            offset = getattr(value, "utcoffset", lambda: None)()
-            return offset is not None and abs(offset) < PG_MAX_UTC_OFFSET
-        bound = next((limit for kind, limit in INT_RANGES.items() if type(field) is kind), None)
-        return bound is None or -bound <= value < bound
+            pg_values.check_query_text(position)
+            try:
+                field = self._model._meta.get_field(self.ordering[0].lstrip("-"))
+            except FieldDoesNotExist:
+                return True
+            value = field.to_python(position)  # a ValidationError here becomes invalid_cursor above
+            if isinstance(field, models.DateTimeField) and getattr(value, "utcoffset", lambda: None)() is None:
+                return False  # every position this paginator writes carries its UTC offset
+            pg_values.check_column_value(field, value)
+        except pg_values.Unstorable:
+            return False
+        return True
 
     def get_schema_operation_parameters(self, view):
         return [
@@ -125,3 +121,4 @@ class ConversationCursorPagination(NewestFirstCursorPagination):
 
 class TRDVersionCursorPagination(NewestFirstCursorPagination):
     ordering = ("-version",)
+

@@ -13,6 +13,8 @@ from drf_spectacular.plumbing import get_doc
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 
+from sessions_app.api.renderers import FormatNotOffered
+
 UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 # Why each status may answer; every one carries the Error envelope.
@@ -22,6 +24,7 @@ ERROR_DESCRIPTIONS = {
     401: "No bearer token, or one that is invalid or expired.",
     403: "The caller's role may not do this.",
     404: "No such resource, or one the caller may not see (another user's session is a 404, never a 403).",
+    406: "A `format` this operation does not offer (the message lists those it does).",
     409: "The current state forbids this change (state machine, a decision already recorded, a race lost).",
     411: "A request body without Content-Length (chunked): send its length.",
     413: "The request body is larger than API_MAX_BODY_BYTES.",
@@ -79,6 +82,8 @@ class ApiAutoSchema(AutoSchema):
             statuses.add(404)
         if self.method in UNSAFE_METHODS:
             statuses |= {409, 411, 413, 415}
+        if isinstance(self.view.get_content_negotiator(), FormatNotOffered):
+            statuses.add(406)
         return sorted(statuses)
 
     def _get_response_bodies(self, direction="response"):

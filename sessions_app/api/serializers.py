@@ -27,6 +27,7 @@ from sessions_app.models import (
     TechResearch,
     TechSpecSession,
 )
+from techspec_project import pg_values
 
 LONG_TEXT = 200_000  # a TRD section; the request body limit caps the total anyway
 
@@ -202,8 +203,8 @@ class TRDCompareInput(serializers.Serializer):
     def get_fields(self):
         # `from` is a Python keyword, so the fields cannot be class attributes.
         return {
-            "from": serializers.IntegerField(min_value=1, max_value=2_147_483_647),
-            "to": serializers.IntegerField(min_value=1, max_value=2_147_483_647),
+            "from": serializers.IntegerField(min_value=1, max_value=pg_values.INT4[1]),
+            "to": serializers.IntegerField(min_value=1, max_value=pg_values.INT4[1]),
         }
 
 

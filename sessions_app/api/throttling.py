@@ -1,52 +1,75 @@
-"""Request limits: API_USER_RATE per caller and API_GLOBAL_RATE for the whole API.
+"""Request limits: API_USER_RATE per caller, then API_GLOBAL_RATE for the whole API.
+
+The rules (issue 14; before it, one busy user could lock every caller out):
+
+- the caller's own limit is checked first, and a request it refuses takes nothing
+  from the global budget, so one caller can never use more than API_USER_RATE of it;
+- a caller is its role and id (`user:…`, `agent:…`, `staff:…`; anonymous requests a
+  digest of the client address), so an agent token acting for a user has its own budget;
+- users and anonymous callers together may fill the global budget only up to
+  100 - API_GLOBAL_RESERVED_PERCENT percent of it; the rest is kept for staff and
+  agents, so user traffic cannot starve them;
+- a request refused by the global limit takes nothing from it either.
 
 Both are counted in PostgreSQL in one statement per request (rate_counters), so
-every server process counts the same requests. Each limit is a fixed window that
-starts at its key's first request: a caller gets at most N requests in any
-window, and at most 2N in any span of one period (a full window ending just
-after a new one starts).
+every server process counts the same requests; the global count is spread over
+API_RATE_SHARDS rows. With CACHE_URL=redis://… they are counted in Redis instead,
+one script per request (rate_counters_redis), and the primary sees no counting.
+Each window is fixed from its first request: at most N requests in any window,
+at most 2N in any span of one period.
 """
 
 from __future__ import annotations
 
 import hashlib
 
+from django.conf import settings
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
-from sessions_app.api import rate_counters
+from sessions_app.api import rate_counters, rate_counters_redis
 
-GLOBAL_KEY = "api"
+PRIVILEGED_ROLES = ("staff", "agent")
 
 
 class APIRateThrottle(BaseThrottle):
-    """429 once a caller passes the "user" rate or all callers together the "api" rate."""
+    """429 once a caller passes the "user" rate, or its class's share of the "api" (global) rate."""
 
     THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
-    scopes = ("user", "api")
     parse_rate = SimpleRateThrottle.parse_rate  # DRF's "100/min" notation
 
     def __init__(self):
         self.seconds_to_wait: float | None = None
 
     def allow_request(self, request, view) -> bool:
-        limits = {key: self.parse_rate(self.THROTTLE_RATES.get(scope))
-                  for scope, key in zip(self.scopes, (self.caller_key(request), GLOBAL_KEY), strict=True)}
-        limits = {key: (number, seconds) for key, (number, seconds) in limits.items() if number is not None}
-        if not limits:
+        caller_limit = self._limit("user")
+        global_limit = self._limit("api")
+        if caller_limit is None and global_limit is None:
             return True
-        counts = rate_counters.count_request({key: seconds for key, (_, seconds) in limits.items()})
-        over = [counts[key].seconds_left for key, (number, _) in limits.items() if counts[key].hits > number]
-        self.seconds_to_wait = max(over, default=None)
-        return not over
+        key, role = self.caller(request)
+        share = None
+        if global_limit is not None and role not in PRIVILEGED_ROLES:
+            share = global_limit.requests * (100 - settings.API_GLOBAL_RESERVED_PERCENT) // 100
+        counter = rate_counters_redis if rate_counters_redis.enabled() else rate_counters
+        verdict = counter.count_request(
+            key=key, caller_limit=caller_limit, global_limit=global_limit, global_share=share,
+            shards=settings.API_RATE_SHARDS,
+        )
+        self.seconds_to_wait = verdict.seconds_to_wait
+        return verdict.allowed
 
-    def caller_key(self, request) -> str:
-        """The token's (or staff login's) user id; a digest of the client address for anonymous
-        requests (get_ident may return a client-supplied X-Forwarded-For of any length)."""
+    def _limit(self, scope: str) -> rate_counters.Limit | None:
+        requests, seconds = self.parse_rate(self.THROTTLE_RATES.get(scope))
+        return None if requests is None else rate_counters.Limit(requests, seconds)
+
+    def caller(self, request) -> tuple[str, str]:
+        """(key, role): the token's role and user id (or a staff login's); for anonymous requests a
+        digest of the client address (get_ident may return a client-supplied X-Forwarded-For of any length)."""
         user = request.user
         if user is not None and user.is_authenticated:
-            return f"user:{user.pk}"
-        return "ip:" + hashlib.sha256(self.get_ident(request).encode()).hexdigest()
+            role = getattr(user, "role", None) or ("staff" if user.is_staff else "user")
+            return f"{role}:{user.pk}", role
+        return "ip:" + hashlib.sha256(self.get_ident(request).encode()).hexdigest(), "anonymous"
 
     def wait(self) -> float | None:
         return self.seconds_to_wait

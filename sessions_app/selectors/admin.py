@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
@@ -93,4 +94,7 @@ def estimated_row_count(queryset: QuerySet) -> int:
     """
     if queryset.query.is_empty():
         return 0
-    return _plan_estimate(queryset)
+    try:
+        return _plan_estimate(queryset)
+    except EmptyResultSet:  # a filter no row can match (an integer beyond its column): no SQL to explain
+        return 0

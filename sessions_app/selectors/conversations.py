@@ -19,6 +19,7 @@ from django.db.models import Q, QuerySet
 from sessions_app.errors import Id, InvalidCursor, InvalidValue
 from sessions_app.models import TechConversation
 from sessions_app.selectors._common import visible_session_id
+from techspec_project import pg_values
 
 MAX_LIMIT = 200
 
@@ -50,6 +51,10 @@ def decode_cursor(cursor) -> tuple[datetime, uuid.UUID]:
         raise InvalidCursor(cursor) from None
     if not isinstance(timestamp, datetime) or timestamp.tzinfo is None:
         raise InvalidCursor(cursor)
+    try:
+        pg_values.check_datetime(timestamp)  # Python takes a -16:00 offset, PostgreSQL does not
+    except pg_values.Unstorable:
+        raise InvalidCursor(cursor) from None
     return timestamp, message_id
 
 

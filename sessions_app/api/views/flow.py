@@ -19,8 +19,12 @@ from sessions_app.trd.assets import export_policy
 from sessions_app.trd.document import trd_document
 from sessions_app.trd.export import trd_html_file
 from sessions_app.trd.markdown import trd_filename
+from techspec_project import pg_values
 from techspec_project.errors import InvalidInput
 from techspec_project.uuids import parse_uuid
+
+# ?version=N: a TRD version number, stored in a PostgreSQL integer column.
+VERSION_SCHEMA = {"type": "integer", "minimum": 1, "maximum": pg_values.INT4[1]}
 
 
 class StartTechSpecView(CallerMixin, APIView):
@@ -88,7 +92,7 @@ class TRDView(SessionScopedMixin, APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("version", {"type": "integer", "minimum": 1}, required=False),
+            OpenApiParameter("version", VERSION_SCHEMA, required=False),
             OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "md", "html"], required=False),
         ],
         responses={
@@ -117,9 +121,12 @@ class TRDView(SessionScopedMixin, APIView):
         raw = self.request.query_params.get("version")
         if raw is None:
             return None
-        # isascii: str.isdigit() is also true for "²", which int() refuses.
-        if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
-            raise InvalidInput("version must be a positive whole number.", details={"version": raw[:20]})
+        # isascii: str.isdigit() is also true for "²", which int() refuses; the length bound
+        # keeps int() below its 4300-digit limit, and the column is a PostgreSQL integer.
+        if not (raw.isascii() and raw.isdigit() and len(raw) <= 10 and 1 <= int(raw) <= pg_values.INT4[1]):
+            raise InvalidInput(
+                f"version must be a whole number from 1 to {pg_values.INT4[1]}.", details={"version": raw[:20]}
+            )
         return int(raw)
 
 
@@ -141,7 +148,7 @@ class TRDMarkdownView(TRDView):
     content_negotiation_class = MarkdownOnly
 
     @extend_schema(
-        parameters=[OpenApiParameter("version", {"type": "integer", "minimum": 1}, required=False)],
+        parameters=[OpenApiParameter("version", VERSION_SCHEMA, required=False)],
         responses={(200, "text/markdown"): OpenApiTypes.STR},
     )
     def get(self, request, session_pk):

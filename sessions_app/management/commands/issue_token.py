@@ -6,11 +6,13 @@ import json
 import re
 import uuid
 from datetime import timedelta
+from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from rest_framework_simplejwt.tokens import AccessToken
 
-from sessions_app.api.authentication import ROLES
+from sessions_app.api import token_keys
+from sessions_app.api.authentication import ROLES, PlatformAccessToken
 
 TTL_PATTERN = re.compile(r"^(\d+)([smhd])$")
 UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
@@ -35,6 +37,12 @@ class Command(BaseCommand):
         parser.add_argument("--role", choices=ROLES, default="user", help="Role claim (default: user).")
         parser.add_argument("--ttl", default="60m", help="Lifetime such as 30m, 12h, 7d (default: 60m).")
         parser.add_argument("--json", action="store_true", help="Print a JSON object instead of the bare token.")
+        parser.add_argument(
+            "--private-key", default=None, metavar="PEM_FILE",
+            help="Sign with this private key (PEM) when JWT_ALGORITHM is RS256 or ES256; "
+                 "HS256 (the default) signs with JWT_SIGNING_KEY and needs none.",
+        )
+        parser.add_argument("--kid", default=None, help="Key id for the token header (which JWKS key verifies it).")
 
     def handle(self, *args, **options):
         raw_user = options["user_id"]
@@ -44,14 +52,35 @@ class Command(BaseCommand):
             raise CommandError(f"--user-id {raw_user!r} is not a UUID, e.g. {uuid.uuid4()}.") from None
         lifetime = parse_ttl(options["ttl"])
 
-        token = AccessToken()
+        token = PlatformAccessToken()
         token.set_exp(lifetime=lifetime)
         token["user_id"] = str(user_id)
         token["role"] = options["role"]
+        signed = self._signed(token.payload, options["private_key"], options["kid"])
 
         if options["json"]:
-            payload = {"token": str(token), "user_id": str(user_id), "role": options["role"],
+            payload = {"token": signed, "user_id": str(user_id), "role": options["role"],
                        "expires_in_seconds": int(lifetime.total_seconds())}
             self.stdout.write(json.dumps(payload))
         else:
-            self.stdout.write(str(token))
+            self.stdout.write(signed)
+
+    def _signed(self, payload: dict, key_file: str | None, kid: str | None) -> str:
+        algorithm = settings.JWT_ALGORITHM
+        if algorithm == "HS256":
+            if key_file:
+                raise CommandError("--private-key is for RS256/ES256; JWT_ALGORITHM is HS256 (JWT_SIGNING_KEY signs).")
+            return token_keys.token_sign(payload, kid=kid)
+        if not key_file:
+            raise CommandError(
+                f"JWT_ALGORITHM is {algorithm}: this server only verifies tokens. Pass the issuer's "
+                "private key with --private-key PEM_FILE (local use), or get a token from the issuer."
+            )
+        try:
+            private_key = Path(key_file).read_text()
+        except OSError as exc:
+            raise CommandError(f"--private-key {key_file!r} cannot be read: {exc}") from None
+        try:
+            return token_keys.token_sign(payload, private_key=private_key, kid=kid)
+        except (ValueError, TypeError) as exc:  # not a PEM key, or one of the wrong type
+            raise CommandError(f"--private-key {key_file!r} is not a {algorithm} private key: {exc}") from None
