@@ -3,12 +3,30 @@
 from __future__ import annotations
 
 from sessions_app.benchmarks import markdown
-from sessions_app.management.commands import bench_report, load_report
+from sessions_app.management.commands import bench_report, load_compare, load_report
 
 
 def test_bench_report_and_load_report_write_through_the_same_function():
     assert bench_report.update_block is markdown.update_block
     assert load_report.update_block is markdown.update_block
+    assert load_compare.update_block is markdown.update_block
+
+
+def test_the_triggers_comparison_states_the_server_cpu_per_request_beside_requests_per_second():
+    machine = {"cores": 2, "postgresql": "18", "python": "3.11"}
+    runs = [
+        {"round": 1, "shape": "triggers-off", "rps": 400.0, "p95": 50.0, "non_2xx": 0, "load": 2.0,
+         "date": "d", "machine": machine, "server_cpu": 4.0, "busy": 99.0, "trigger_ms": 0.0},
+        {"round": 1, "shape": "triggers-on", "rps": 300.0, "p95": 70.0, "non_2xx": 0, "load": 4.0,
+         "date": "d", "machine": machine, "server_cpu": 4.1, "busy": 99.0, "trigger_ms": 0.03},
+    ]
+    text = load_compare.render_triggers(runs, {"sessions": 10, "seconds": 5, "rounds": 1, "workers": 2,
+                                               "threads": 1})
+
+    assert "| 1 | triggers-on | 300.0 | 70.0 | 0 | 4.1 | 0.03 | 99.0 | 4.0 |" in text
+    assert "Mean requests/s: off 400.0, on 300.0 (-25.0 %)." in text
+    assert "off 4.00 ms, on 4.10 ms (+2.5 %)." in text
+    assert "0.030 ms per request" in text
 
 
 def test_a_block_is_replaced_in_place_and_the_text_around_it_is_kept(tmp_path):
