@@ -141,3 +141,14 @@ def test_an_older_page_starts_after_a_state_change_at_the_same_moment():
     first = session_timeline(session_id=session.pk, kinds=["state"], limit=2)
     second = session_timeline(session_id=session.pk, kinds=["state"], before=first.next_cursor, limit=2)
     assert [str(e.id) for e in first.entries + second.entries] == [event_id(6), event_id(4), event_id(3), event_id(1)]
+
+
+def test_a_completion_the_log_did_not_record_comes_from_the_session_row_once():
+    """Changes recorded, the completion not (it happened before the log): the row's completion shows."""
+    session = TechSpecSessionFactory(status=SessionStatus.PENDING, current_stage=SessionStage.INITIALIZATION)
+    run(session)
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM session_events WHERE session_id = %s AND seq = 6", [session.pk])
+    titles = [e.title for e in session_timeline(session_id=session.pk, kinds=["state"]).entries]
+    assert titles[0] == "Session completed" and titles.count("Session completed") == 1
+    assert titles[1] == "Status in progress → waiting user"

@@ -132,16 +132,18 @@ def _event_seq(pk: uuid.UUID) -> int | None:
 def _state_branch(cursor, params: dict) -> str:
     """Recorded state changes, plus the session's start and (before the event log) its completion."""
     # The start is never an event (the log records updates); the completion is, since the log
-    # exists: from the sessions row only when no recorded change covers it. The primary key
-    # finds both rows.
+    # exists: from the sessions row only when no recorded change covers it. `completed` is final
+    # (docs/DOMAIN.md), so a recorded completion is the session's newest change: one index entry
+    # to look at, however many changes the session has. The primary key finds both rows.
     started = (
         "SELECT created_at AS at, id, 'Session started' AS title, '' AS body, '' AS label "
         "FROM tech_spec_sessions WHERE id = %(session)s"
     )
     completed = (  # constants only
         "SELECT completed_at, id, 'Session completed', '', 'completed' FROM tech_spec_sessions "  # noqa: S608
-        "WHERE id = %(session)s AND completed_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM session_events "
-        f"WHERE session_id = %(session)s AND {STATE_CHANGE_SQL} AND data->>'status' = 'completed')"
+        "WHERE id = %(session)s AND completed_at IS NOT NULL AND (SELECT data->>'status' FROM session_events "
+        f"WHERE session_id = %(session)s AND {STATE_CHANGE_SQL} ORDER BY created_at DESC, seq DESC LIMIT 1) "
+        "IS DISTINCT FROM 'completed'"
     )
     keyset = event_keyset = ""
     if cursor is not None:
