@@ -99,6 +99,8 @@ def test_the_change_page_names_a_state_change_as_the_live_script_does(admin_clie
     assert f'data-id="{event_id(2)}"' not in html  # the progress tick
     assert "Status pending → in progress · Stage initialization → analysis" in html
     assert 'data-first-page="true"' in html and "data-palette=" in html
+    # The timeline's styles (lists.css) and the live script, both: one Media must not hide the other.
+    assert "techspec/admin/lists.css" in html and "sessions_app/session_events.js" in html
 
 
 def test_change_page_query_count_does_not_grow_with_the_recorded_changes(admin_client):

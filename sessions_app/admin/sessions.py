@@ -93,9 +93,9 @@ class TechSpecSessionAdmin(DisplayMediaMixin, SessionTimelineMixin, CsvExportMix
     raw_id_fields = ("design_job",)
     inlines = (ResearchInline, TRDInline, ErrorInline)
 
-    class Media:
+    class Media(DisplayMediaMixin.Media):  # its own Media would otherwise hide the list and timeline styles
         # Follows the session live on its change page through the events WebSocket (staff session cookie).
-        js = ("sessions_app/session_events.js",)
+        js = (*DisplayMediaMixin.Media.js, "sessions_app/session_events.js")
 
     change_fieldsets = (
         (None, {"fields": ("id", "project_id", "design_job", "user_id", "websocket_url")}),
