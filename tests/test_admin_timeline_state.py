@@ -157,3 +157,13 @@ def test_a_completion_the_log_did_not_record_comes_from_the_session_row_once():
     titles = [e.title for e in session_timeline(session_id=session.pk, kinds=["state"]).entries]
     assert titles[0] == "Session completed" and titles.count("Session completed") == 1
     assert titles[1] == "Status in progress → waiting user"
+
+
+def test_the_page_carries_the_event_cursor_it_was_read_at(admin_client):
+    """The live script resumes after it: a change committed before the socket's snapshot is replayed."""
+    session = TechSpecSessionFactory(status=SessionStatus.PENDING, current_stage=SessionStage.INITIALIZATION)
+    assert session_timeline(session_id=session.pk).events_cursor == 0
+    run(session, RUN[:3])
+    assert session_timeline(session_id=session.pk, kinds=["error"]).events_cursor == 3  # an empty page too
+    url = reverse("admin:sessions_app_techspecsession_change", args=[session.pk])
+    assert 'data-events-cursor="3"' in admin_client.get(url).content.decode()

@@ -87,6 +87,7 @@ class SessionTimelineMixin:
             ],
             "filtered": not all_kinds,
             "shown_kinds": " ".join(chosen),
+            "events_cursor": page.events_cursor,
             "live_palette": LIVE_PALETTE,
             "is_first_page": before is None,
             "newest_url": "?" + urlencode(kind_query) + "#session-timeline",

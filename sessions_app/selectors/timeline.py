@@ -60,6 +60,9 @@ class TimelineEntry:
 class TimelinePage:
     entries: list[TimelineEntry]
     next_cursor: str | None
+    # The session's last event (session_events.seq) when the page was read, from the same statement,
+    # so the same snapshot: a live reader resuming after it misses nothing the page did not show.
+    events_cursor: int = 0
 
 
 def encode_timeline_cursor(entry: TimelineEntry) -> str:
@@ -179,13 +182,20 @@ def session_timeline(*, session_id, kinds: tuple[str, ...] | list[str] = KINDS, 
     params: dict = {"session": session_id, "limit": limit + 1, "chars": BODY_CHARS}
     branches = [_state_branch(cursor, params) if kind == STATE_KIND else _branch(kind, cursor, params)
                 for kind in chosen]
-    sql = (
+    page = (
         "SELECT at, kind, id, title, body, label FROM (" + " UNION ALL ".join(branches) + ") timeline "  # noqa: S608
         'ORDER BY at DESC, kind COLLATE "C" DESC, id DESC LIMIT %(limit)s'
     )
+    # One row even for an empty page: the events cursor, then the page's rows (if any).
+    sql = (
+        "SELECT e.last_seq, t.* FROM (SELECT coalesce(max(last_seq), 0) AS last_seq FROM session_event_counters "  # noqa: S608
+        f"WHERE session_id = %(session)s) e LEFT JOIN LATERAL ({page}) t ON true "
+        'ORDER BY t.at DESC, t.kind COLLATE "C" DESC, t.id DESC'
+    )
     with connection.cursor() as db:
         db.execute(sql, params)
-        rows = [TimelineEntry(*row) for row in db.fetchall()]
+        fetched = db.fetchall()
+    rows = [TimelineEntry(*row[1:]) for row in fetched if row[1] is not None]
     entries = rows[:limit]
     next_cursor = encode_timeline_cursor(entries[-1]) if len(rows) > limit else None
-    return TimelinePage(entries, next_cursor)
+    return TimelinePage(entries, next_cursor, events_cursor=fetched[0][0])

@@ -232,9 +232,21 @@
     });
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", connect);
-  } else {
+  // Resume after the last event the page was rendered from (data-events-cursor, read with the
+  // timeline in one statement): a change committed between the page's render and the socket's
+  // snapshot is replayed, not lost. Without it, start from the snapshot.
+  function start() {
+    var container = timeline();
+    var rendered = container ? parseInt(container.getAttribute("data-events-cursor"), 10) : NaN;
+    if (!isNaN(rendered) && rendered >= 0) {
+      lastCursor = rendered;
+    }
     connect();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
   }
 })();
