@@ -93,7 +93,7 @@ class TechSpecSessionAdmin(DisplayMediaMixin, SessionTimelineMixin, CsvExportMix
     raw_id_fields = ("design_job",)
     inlines = (ResearchInline, TRDInline, ErrorInline)
 
-    class Media(DisplayMediaMixin.Media):  # its own Media would otherwise hide the list styles and copy script
+    class Media(DisplayMediaMixin.Media):  # its own Media would otherwise hide the list and timeline styles
         # Follows the session live on its change page through the events WebSocket (staff session cookie).
         js = (*DisplayMediaMixin.Media.js, "sessions_app/session_events.js")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -19,6 +20,11 @@ KIND_COLOURS = {
     "trd": "#15803d", "error": "#b91c1c",
 }
 LABEL_COLOURS = {**ERROR_COLOURS, **STATUS_COLOURS, "agent": "#0369a1", "user": "#7c3aed", "system": "#6b7280"}
+# The badges' colours and words for entries the live script (session_events.js) adds.
+LIVE_PALETTE = json.dumps({
+    "kind": KIND_COLOURS, "label": LABEL_COLOURS,
+    "kind_labels": {kind: KIND_LABELS[kind].rstrip("s") for kind in KINDS},
+})
 
 
 def _body_html(text: str):
@@ -80,6 +86,9 @@ class SessionTimelineMixin:
                    "url": "?" + urlencode({"kind": kind}) + "#session-timeline"} for kind in KINDS),
             ],
             "filtered": not all_kinds,
+            "shown_kinds": " ".join(chosen),
+            "events_cursor": page.events_cursor,
+            "live_palette": LIVE_PALETTE,
             "is_first_page": before is None,
             "newest_url": "?" + urlencode(kind_query) + "#session-timeline",
             "older_url": ("?" + urlencode([*kind_query, ("before", page.next_cursor)]) + "#session-timeline")

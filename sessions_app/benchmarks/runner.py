@@ -149,7 +149,7 @@ BUSY_SESSION_MESSAGES = 10_000
 
 
 def _busy_session(messages: int):
-    """The oldest session, given `messages` more messages (one INSERT … SELECT; rolled back with the run)."""
+    """The oldest session, given `messages` more messages and status updates (rolled back with the run)."""
     busy = TechSpecSession.objects.order_by("created_at", "id").values_list("id", flat=True).first()
     with connection.cursor() as cursor:
         cursor.execute(
@@ -157,6 +157,20 @@ def _busy_session(messages: int):
             "SELECT gen_random_uuid(), %s, 'agent', 'bench_queries timeline message ' || n, 'text', '{}', "
             "now() - make_interval(secs => n) FROM generate_series(1, %s) AS n",
             [busy, messages],
+        )
+        # And as many status updates: mostly progress ticks, a stage change every 20th (the timeline's
+        # state branch must skip the ticks through its index, not read them). Numbered after the
+        # session's last event, and the counter moved on, as the event triggers would.
+        cursor.execute(
+            "WITH last AS (SELECT coalesce(max(seq), 0) AS seq FROM session_events WHERE session_id = %(s)s), "
+            "added AS (INSERT INTO session_events (session_id, seq, kind, object_id, data, created_at) "
+            "SELECT %(s)s, last.seq + n, 'session.updated', %(s)s, jsonb_build_object("
+            "'status', 'in_progress', 'current_stage', 'stage ' || n / 20, 'previous_status', 'in_progress', "
+            "'previous_stage', 'stage ' || (n - 1) / 20, 'progress_percentage', n %% 100, 'completed_at', null), "
+            "now() - make_interval(secs => %(n)s - n) FROM last, generate_series(1, %(n)s) AS n RETURNING seq) "
+            "INSERT INTO session_event_counters (session_id, last_seq) SELECT %(s)s, max(seq) FROM added "
+            "ON CONFLICT (session_id) DO UPDATE SET last_seq = excluded.last_seq",
+            {"s": busy, "n": messages},
         )
     return busy
 
