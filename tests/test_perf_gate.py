@@ -134,3 +134,14 @@ def test_the_snapshot_has_one_key_per_pattern_in_sorted_order():
     snapshot = gate.load_snapshot()
     assert list(snapshot) == sorted(snapshot)
     assert text.count('\n  "') == len(snapshot)  # top-level keys only at two spaces
+
+
+def test_only_statements_reading_nothing_but_catalogs_have_their_plans_left_out():
+    from sessions_app.benchmarks.gate import _reads_only_catalogs
+
+    assert _reads_only_catalogs(["Merge Join", "  Index Scan on pg_catalog.pg_class using pg_class_oid_index"])
+    assert not _reads_only_catalogs([
+        "Nested Loop", "  Index Scan on pg_catalog.pg_class using pg_class_oid_index",
+        "  Index Scan on public.tech_spec_sessions using tech_spec_sessions_pkey",
+    ])
+    assert not _reads_only_catalogs(["Result"])
