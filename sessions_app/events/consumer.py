@@ -61,6 +61,23 @@ def _after(scope) -> int | None:
     return after
 
 
+async def _open_with_one_retry(**kwargs):
+    """session_events_open, tried a second time after a database error.
+
+    The hub has just reached PostgreSQL, so a failure here is most likely a dead connection
+    left from before a PostgreSQL restart: Django's pool checks and drops its idle ones, but
+    dropping two of them can outlast DB_POOL_TIMEOUT (the check loop backs off), and the
+    first client to resume after the restart would be told 1013 while PostgreSQL is up
+    (tests/test_events_pg_restart.py). One retry gets a fresh connection; a real outage
+    still ends in 1013.
+    """
+    try:
+        return await database_sync_to_async(session_events_open)(**kwargs)
+    except (psycopg.Error, DatabaseError, OSError):
+        logger.info("events socket: retrying the snapshot read once after a database error", exc_info=True)
+    return await database_sync_to_async(session_events_open)(**kwargs)
+
+
 class SessionEventsConsumer(AsyncWebsocketConsumer):
     """Follows one session's committed changes for a caller allowed to see it."""
 
@@ -82,9 +99,7 @@ class SessionEventsConsumer(AsyncWebsocketConsumer):
         try:
             # Subscribed before the snapshot is read: nothing committed after it is missed.
             self.subscription = await event_hub().subscribe(session_id, limit=settings.EVENTS_SOCKET_BUFFER)
-            opening = await database_sync_to_async(session_events_open)(
-                session_id=session_id, owner_id=who.caller.owner_scope, after=after
-            )
+            opening = await _open_with_one_retry(session_id=session_id, owner_id=who.caller.owner_scope, after=after)
         except SessionNotFound:
             return await self._refuse(subprotocol, NOT_FOUND, "Session not found.")
         except CursorAhead as exc:
