@@ -219,8 +219,14 @@ def test_a_slow_client_is_closed_4429_while_others_continue_and_it_resumes(serve
     slow = StalledClient(server, session.pk, token)
     with server.follow(session.pk, token) as fast:
         next_event(fast)
-        write_messages(session.pk, [f"{n} " + "x" * 50_000 for n in range(count)])  # 10 MB
-        fast_cursors = [e["cursor"] for e in events(fast, count, timeout=30)]
+        texts = [f"{n} " + "x" * 50_000 for n in range(count)]  # 10 MB
+        # Written ten at a time, each ten read by the reading client before the next: it is never
+        # more than half its buffer behind, so only the stalled client can overflow, however busy
+        # the machine (written all at once, a starved server let the reader fall 20 behind too).
+        fast_cursors = []
+        for start in range(0, count, 10):
+            write_messages(session.pk, texts[start:start + 10])
+            fast_cursors += [e["cursor"] for e in events(fast, 10, timeout=30)]
         assert silent(fast, 0.5)
     received, code = slow.drain()
     assert fast_cursors == list(range(1, count + 1))
