@@ -243,6 +243,9 @@ if JWT_ALGORITHM != "HS256" and bool(JWT_PUBLIC_KEY_FILE) == bool(JWT_JWKS_URL):
     )
 if JWT_JWKS_URL and not JWT_JWKS_URL.startswith(("https://", "http://")):
     raise ImproperlyConfigured(f"JWT_JWKS_URL must be an https:// (or http://) URL, not {JWT_JWKS_URL!r}.")
+# Whoever can answer a plain-HTTP key-set fetch can hand us their own key and mint staff tokens.
+if JWT_JWKS_URL.startswith("http://") and not DEBUG:
+    raise ImproperlyConfigured("JWT_JWKS_URL must be an https:// URL when DEBUG is off (http:// is for local tests).")
 JWT_PUBLIC_KEY = ""
 if JWT_PUBLIC_KEY_FILE:
     try:

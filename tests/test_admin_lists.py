@@ -136,6 +136,16 @@ def test_error_csv_export_follows_the_filter_and_defuses_formulas(admin_client):
     assert rows[1][rows[0].index("message")] == "'=HYPERLINK(\"http://evil\")"
 
 
+def test_csv_export_quotes_every_cell_so_a_semicolon_cannot_start_a_formula(admin_client):
+    # Spreadsheets in ";" locales split an unquoted line on ";": "x;=1+1" would become a formula cell.
+    AgentErrorLogFactory(message="x;=1+1")
+
+    body = b"".join(admin_client.get(ERRORS_CSV).streaming_content).decode()
+
+    assert '"x;=1+1"' in body
+    assert all(line.startswith('"') for line in body.splitlines())
+
+
 def test_csv_export_is_newest_first_and_stops_at_its_bound_with_a_message(admin_client, monkeypatch):
     job = DesignJobFactory()
     now = timezone.now()

@@ -232,6 +232,8 @@ def test_issue_token_without_the_private_key_says_this_server_only_verifies(keys
         ({"JWT_ALGORITHM": "ES256", "JWT_PUBLIC_KEY_FILE": "/nonexistent.pem"}, "cannot be read"),
         ({"JWT_ALGORITHM": "RS256", "JWT_JWKS_URL": "file:///etc/jwks.json"}, "must be an https://"),
         ({"API_GLOBAL_RESERVED_PERCENT": "100"}, "API_GLOBAL_RESERVED_PERCENT must be 0 to 99"),
+        ({"DEBUG": "false", "SECRET_KEY": "x" * 50, "JWT_ALGORITHM": "RS256",
+          "JWT_JWKS_URL": "http://issuer.example/jwks.json"}, "must be an https:// URL when DEBUG is off"),
     ],
 )
 def test_an_incomplete_token_or_rate_configuration_stops_start_up_with_a_message(env, message):

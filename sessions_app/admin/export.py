@@ -67,7 +67,9 @@ class CsvExportMixin:
 
         def chunks():
             buffer = io.StringIO()
-            writer = csv.writer(buffer)
+            # Every cell quoted: a spreadsheet that splits on ";" (de, fr locales) would read
+            # "x;=1+1" as two cells, the second a formula, past _cell's first-character check.
+            writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)
             writer.writerow([header for header, _ in self.csv_columns])
             for count, row in enumerate(export_rows(queryset, columns=columns, limit=limit), start=1):
                 if row is None:
