@@ -45,6 +45,8 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 # A load balancer's health check speaks plain HTTP to the app server.
 SECURE_REDIRECT_EXEMPT = [r"^health$"]
 SESSION_COOKIE_SECURE = not DEBUG
+# How long an admin login lasts (Django's default, two weeks); an admin's events socket closes then too.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=1_209_600)
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
@@ -372,6 +374,12 @@ STUCK_SESSION_MINUTES = env.int("STUCK_SESSION_MINUTES", default=60)
 # --- Live session events (WebSocket, sessions_app/events) --------------------
 # Events buffered for one socket before a client that reads too slowly is closed (4429).
 EVENTS_SOCKET_BUFFER = env.int("EVENTS_SOCKET_BUFFER", default=1000)
+# Open event sockets one caller (role and id, as API_USER_RATE counts) may hold on one server
+# process; the next one is refused (4429), so one caller cannot pin a process's memory and listener.
+EVENTS_MAX_SOCKETS_PER_CALLER = env.int("EVENTS_MAX_SOCKETS_PER_CALLER", default=20)
+if EVENTS_MAX_SOCKETS_PER_CALLER < 1:
+    raise ImproperlyConfigured(
+        f"EVENTS_MAX_SOCKETS_PER_CALLER must be at least 1, not {EVENTS_MAX_SOCKETS_PER_CALLER}.")
 # The connection each server process LISTENs on (and reads events with); empty: DATABASE_URL.
 # Required with DB_PGBOUNCER: LISTEN needs PostgreSQL itself, not transaction pooling.
 EVENTS_DATABASE_URL = env.str("EVENTS_DATABASE_URL", default="")

@@ -42,34 +42,47 @@ class APIRateThrottle(BaseThrottle):
         self.seconds_to_wait: float | None = None
 
     def allow_request(self, request, view) -> bool:
-        caller_limit = self._limit("user")
-        global_limit = self._limit("api")
-        if caller_limit is None and global_limit is None:
-            return True
         key, role = self.caller(request)
-        share = None
-        if global_limit is not None and role not in PRIVILEGED_ROLES:
-            share = global_limit.requests * (100 - settings.API_GLOBAL_RESERVED_PERCENT) // 100
-        counter = rate_counters_redis if rate_counters_redis.enabled() else rate_counters
-        verdict = counter.count_request(
-            key=key, caller_limit=caller_limit, global_limit=global_limit, global_share=share,
-            shards=settings.API_RATE_SHARDS,
-        )
+        verdict = count_call(key=key, role=role)
         self.seconds_to_wait = verdict.seconds_to_wait
         return verdict.allowed
 
-    def _limit(self, scope: str) -> rate_counters.Limit | None:
-        requests, seconds = self.parse_rate(self.THROTTLE_RATES.get(scope))
-        return None if requests is None else rate_counters.Limit(requests, seconds)
-
     def caller(self, request) -> tuple[str, str]:
-        """(key, role): the token's role and user id (or a staff login's); for anonymous requests a
-        digest of the client address (get_ident may return a client-supplied X-Forwarded-For of any length)."""
+        """(key, role): see caller_key; for anonymous requests a digest of the client address
+        (get_ident may return a client-supplied X-Forwarded-For of any length)."""
         user = request.user
         if user is not None and user.is_authenticated:
-            role = getattr(user, "role", None) or ("staff" if user.is_staff else "user")
-            return f"{role}:{user.pk}", role
+            return caller_key(user)
         return "ip:" + hashlib.sha256(self.get_ident(request).encode()).hexdigest(), "anonymous"
 
     def wait(self) -> float | None:
         return self.seconds_to_wait
+
+
+def caller_key(user) -> tuple[str, str]:
+    """(key, role) of an authenticated caller: the token's role and user id, or a staff login's."""
+    role = getattr(user, "role", None) or ("staff" if user.is_staff else "user")
+    return f"{role}:{user.pk}", role
+
+
+def _limit(scope: str) -> rate_counters.Limit | None:
+    requests, seconds = APIRateThrottle.parse_rate(None, APIRateThrottle.THROTTLE_RATES.get(scope))  # self unused
+    return None if requests is None else rate_counters.Limit(requests, seconds)
+
+
+def count_call(*, key: str, role: str, global_limit: bool = True) -> rate_counters.Verdict:
+    """Count one call of `key` against API_USER_RATE, then (global_limit) the role's share of API_GLOBAL_RATE.
+
+    The one rule for every entry point: the API's requests and the events socket's handshakes
+    (which count against the caller's limit only: see sessions_app/events/consumer.py).
+    """
+    caller_limit = _limit("user")
+    whole = _limit("api") if global_limit else None
+    if caller_limit is None and whole is None:
+        return rate_counters.Verdict(True, 0, None)
+    share = None
+    if whole is not None and role not in PRIVILEGED_ROLES:
+        share = whole.requests * (100 - settings.API_GLOBAL_RESERVED_PERCENT) // 100
+    counter = rate_counters_redis if rate_counters_redis.enabled() else rate_counters
+    return counter.count_request(key=key, caller_limit=caller_limit, global_limit=whole, global_share=share,
+                                 shards=settings.API_RATE_SHARDS)

@@ -7,13 +7,16 @@ a browser cannot set headers on a WebSocket, so it offers the subprotocols
 query string (it ends up in access logs). Tokens are never logged.
 
 A staff admin session cookie is accepted only from a page of this site (the Origin's
-host is one of ALLOWED_HOSTS), so another site cannot open a socket with the cookie.
+host is one of ALLOWED_HOSTS), so another site cannot open a socket with the cookie,
+and only from a staff member who may view sessions (the admin's view permission, which
+superusers have): is_staff alone opens the admin, not every session. Such a socket
+lives at most SESSION_COOKIE_AGE seconds, as the login would.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -23,6 +26,9 @@ from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
 from sessions_app.api.authentication import PlatformJWTAuthentication
 from sessions_app.api.caller import Caller
+from sessions_app.api.throttling import caller_key
+
+VIEW_SESSIONS_PERMISSION = "sessions_app.view_techspecsession"
 
 SUBPROTOCOL = "techspec.v1"
 TOKEN_SUBPROTOCOL_PREFIX = "bearer."
@@ -35,7 +41,9 @@ class NotAuthenticated(Exception):
 @dataclass(frozen=True)
 class SocketCaller:
     caller: Caller
-    expires_at: datetime | None  # a token's expiry; None for an admin session
+    expires_at: datetime | None  # a token's expiry, or an admin session's SESSION_COOKIE_AGE from now
+    rate_key: str  # the API throttle's key of this caller (role and id)
+    expired_reason: str = "Token expired."
 
 
 def _header(scope, name: bytes) -> str | None:
@@ -73,7 +81,8 @@ def _same_site(scope) -> bool:
 
 
 def socket_caller(scope) -> SocketCaller:
-    """The caller of a WebSocket handshake, or NotAuthenticated."""
+    """The caller of a WebSocket handshake, or NotAuthenticated. Reads the database (permissions):
+    call it through database_sync_to_async."""
     token = _bearer_token(scope)
     if token is not None:
         authentication = PlatformJWTAuthentication()
@@ -83,8 +92,11 @@ def socket_caller(scope) -> SocketCaller:
         except (InvalidToken, TokenError, AuthenticationFailed) as exc:
             raise NotAuthenticated("Token is invalid or expired.") from exc
         expires_at = datetime.fromtimestamp(int(validated["exp"]), tz=UTC) if "exp" in validated else None
-        return SocketCaller(Caller(user_id=user.user_uuid, role=user.role), expires_at)
+        return SocketCaller(Caller(user_id=user.user_uuid, role=user.role), expires_at, caller_key(user)[0])
     user = scope.get("user")
-    if user is not None and user.is_active and user.is_staff and _same_site(scope):
-        return SocketCaller(Caller(user_id=None, role="staff"), None)
+    if (user is not None and user.is_active and user.is_staff and _same_site(scope)
+            and user.has_perm(VIEW_SESSIONS_PERMISSION)):
+        expires_at = datetime.now(UTC) + timedelta(seconds=settings.SESSION_COOKIE_AGE)
+        return SocketCaller(Caller(user_id=None, role="staff"), expires_at, caller_key(user)[0],
+                            expired_reason="Admin session expired: reload the page.")
     raise NotAuthenticated("Send a bearer token (Authorization header or the bearer.<token> subprotocol).")

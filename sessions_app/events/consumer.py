@@ -2,7 +2,9 @@
 
 Close codes (README, "Events"): 4400 bad cursor, 4401 no or invalid token (and at the
 token's expiry), 4404 unknown session or another user's (the same), 4429 too slow (the
-socket's buffer of unsent events filled up), 1011 events not configured (see
+socket's buffer of unsent events filled up) or too many (the caller is over API_USER_RATE,
+each handshake counting as one API request, or already holds EVENTS_MAX_SOCKETS_PER_CALLER
+sockets on this process), 1011 events not configured (see
 EVENTS_DATABASE_URL), 1012 the server lost its PostgreSQL listener (resume with the
 cursor), 1013 PostgreSQL unreachable (try again later).
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
 from datetime import UTC, datetime
 from urllib.parse import parse_qs
 
@@ -27,6 +30,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError
 
 from sessions_app.api.serializers import StatusSummaryOutput
+from sessions_app.api.throttling import count_call
 from sessions_app.errors import SessionNotFound
 from sessions_app.events.auth import NotAuthenticated, offered_subprotocol, socket_caller
 from sessions_app.events.hub import Subscription, event_hub
@@ -41,7 +45,12 @@ from sessions_app.selectors.events import (
 logger = logging.getLogger(__name__)
 
 BAD_CURSOR, UNAUTHENTICATED, NOT_FOUND, TOO_SLOW = 4400, 4401, 4404, 4429
+TOO_MANY = 4429  # the same code as TOO_SLOW: back off, then reconnect with the cursor
 SERVER_ERROR, SERVICE_RESTART, TRY_AGAIN_LATER = 1011, 1012, 1013
+
+
+# Open sockets per caller (the throttle's key) in this process; touched only on the event loop.
+_open_sockets: Counter[str] = Counter()
 
 
 class BadCursor(ValueError):
@@ -85,18 +94,33 @@ class SessionEventsConsumer(AsyncWebsocketConsumer):
     _pump: asyncio.Task | None = None
     _expiry: asyncio.TimerHandle | None = None
     _stopping = False
+    _slot: str | None = None  # the caller key this socket holds a place of in _open_sockets
 
     async def connect(self):
         subprotocol = offered_subprotocol(self.scope)
         try:
-            who = socket_caller(self.scope)
+            who = await database_sync_to_async(socket_caller)(self.scope)
             after = _after(self.scope)
         except NotAuthenticated as exc:
             return await self._refuse(subprotocol, UNAUTHENTICATED, str(exc))
         except BadCursor as exc:
             return await self._refuse(subprotocol, BAD_CURSOR, str(exc))
+        except (psycopg.Error, DatabaseError, OSError):
+            logger.warning("events socket refused: PostgreSQL unreachable", exc_info=True)
+            return await self._refuse(subprotocol, TRY_AGAIN_LATER, "Database unavailable, try again later.")
+        if _open_sockets[who.rate_key] >= settings.EVENTS_MAX_SOCKETS_PER_CALLER:
+            return await self._refuse(subprotocol, TOO_MANY, "Too many open sockets: close one first.")
+        _open_sockets[who.rate_key] += 1
+        self._slot = who.rate_key
         session_id = self.scope["url_route"]["kwargs"]["session_id"]
         try:
+            # A handshake costs a snapshot and maybe a whole replay: it is one request of the
+            # caller's API_USER_RATE (the global limit stays the HTTP API's own).
+            verdict = await database_sync_to_async(count_call)(key=who.rate_key, role=who.caller.role,
+                                                               global_limit=False)
+            if not verdict.allowed:
+                wait = int(verdict.seconds_to_wait or 0) + 1
+                return await self._refuse(subprotocol, TOO_SLOW, f"Too many requests: try again in {wait} s.")
             # Subscribed before the snapshot is read: nothing committed after it is missed.
             self.subscription = await event_hub().subscribe(session_id, limit=settings.EVENTS_SOCKET_BUFFER)
             opening = await _open_with_one_retry(session_id=session_id, owner_id=who.caller.owner_scope, after=after)
@@ -114,7 +138,7 @@ class SessionEventsConsumer(AsyncWebsocketConsumer):
         if who.expires_at is not None:
             delay = (who.expires_at - datetime.now(UTC)).total_seconds()
             self._expiry = asyncio.get_running_loop().call_later(
-                max(delay, 0), lambda: asyncio.ensure_future(self._stop(UNAUTHENTICATED, "Token expired."))
+                max(delay, 0), lambda: asyncio.ensure_future(self._stop(UNAUTHENTICATED, who.expired_reason))
             )
         self.subscription.on_stop = self._on_subscription_stop
         if self.subscription.overflowed or self.subscription.lost:  # while the snapshot was read
@@ -179,6 +203,11 @@ class SessionEventsConsumer(AsyncWebsocketConsumer):
             self._expiry.cancel()
         if self.subscription is not None:
             self.subscription.close()
+        if self._slot is not None:
+            _open_sockets[self._slot] -= 1
+            if not _open_sockets[self._slot]:
+                del _open_sockets[self._slot]
+            self._slot = None
 
     async def receive(self, text_data=None, bytes_data=None):
         pass  # the stream is one-way; a client's messages are ignored
