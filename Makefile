@@ -34,7 +34,7 @@ run: db
 lint: install
 	$(BIN)/ruff check .
 
-# Debian's chromium and its driver for tests/test_admin_browser.py, installed only when missing.
+# Debian's chromium and its driver for tests/admin/test_browser.py, installed only when missing.
 .PHONY: browser-deps
 browser-deps:
 	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
@@ -42,14 +42,14 @@ browser-deps:
 		$$SUDO apt-get update && $$SUDO apt-get install -y chromium chromium-driver; \
 	fi
 
-# Debian's pgbouncer for tests/test_pgbouncer.py, installed only when missing; the test starts its own.
+# Debian's pgbouncer for tests/serving/test_pgbouncer.py, installed only when missing; the test starts its own.
 pgbouncer-deps:
 	@if ! command -v pgbouncer >/dev/null && [ ! -x /usr/sbin/pgbouncer ]; then \
 		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 		$$SUDO apt-get update && $$SUDO apt-get install -y pgbouncer; \
 	fi
 
-# Debian's wrk for `make load` (and its short run in tests/test_deploy_load_report.py), installed only when missing.
+# Debian's wrk for `make load` (and its short run in tests/tooling/test_load_report.py), installed only when missing.
 wrk-deps:
 	@if ! command -v wrk >/dev/null; then \
 		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
@@ -60,16 +60,16 @@ test: lint browser-deps pgbouncer-deps wrk-deps
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# The performance gate (tests/test_perf_gate.py, part of `make test`) compares every bench_queries
-# pattern's SQL query count and plan shape with sessions_app/benchmarks/perf_snapshot.json. After a
+# The performance gate (tests/tooling/test_perf_gate.py, part of `make test`) compares every bench_queries
+# pattern's SQL query count and plan shape with tooling/benchmarks/perf_snapshot.json. After a
 # deliberate change (or a new pattern), this rewrites the snapshot; review its diff and commit it.
 # Plans are recorded on the embedded server (the PostgreSQL version the requirements pin), whatever
 # DATABASE_URL says; other versions compare query counts and Seq Scans only.
 .PHONY: perf-snapshot
 perf-snapshot: install
-	DATABASE_URL= PERF_SNAPSHOT_UPDATE=1 $(BIN)/python -m pytest tests/test_perf_gate.py -p no:randomly -q \
+	DATABASE_URL= PERF_SNAPSHOT_UPDATE=1 $(BIN)/python -m pytest tests/tooling/test_perf_gate.py -p no:randomly -q \
 		-k test_every_pattern_matches_the_committed_snapshot $(PYTEST_ARGS)
-	git diff --stat -- sessions_app/benchmarks/perf_snapshot.json
+	git diff --stat -- tooling/benchmarks/perf_snapshot.json
 
 # Seeds techspec_bench_$(BENCH_SESSIONS) (once), benchmarks it, rewrites its section of docs/PERFORMANCE.md.
 BENCH_SESSIONS ?= 100000
@@ -139,7 +139,7 @@ events-bench: db
 # the bounded run inside `make test`: no 5xx, every response matching the schema.
 fuzz: install
 	FUZZ_MAX_EXAMPLES=$${FUZZ_MAX_EXAMPLES:-25} FUZZ_MAX_SECONDS=$${FUZZ_MAX_SECONDS:-120} \
-		$(BIN)/python -m pytest tests/test_api_fuzz.py -p no:randomly $(PYTEST_ARGS)
+		$(BIN)/python -m pytest tests/api/test_fuzz.py -p no:randomly $(PYTEST_ARGS)
 
 # Stops the embedded server and deletes its data folder.
 clean-db:

@@ -5,7 +5,7 @@ with plain SQL, so the cascade must live in the constraint itself.
 
 If a later migration alters one of these fields, Django recreates the
 constraint without the action: re-apply this operation after it
-(tests/test_cascades.py checks pg_constraint and would fail).
+(tests/database/test_cascades.py checks pg_constraint and would fail).
 """
 
 from __future__ import annotations

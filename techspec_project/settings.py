@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "design_bridge",
     "sessions_app",
+    # Developer commands (seed_data, bench_queries, load_report, ...); the domain never imports it.
+    "tooling",
 ]
 
 MIDDLEWARE = [

@@ -11,5 +11,5 @@ INSTALLED_APPS = [app for app in INSTALLED_APPS if app != "debug_toolbar"]
 MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("debug_toolbar.")]
 
 # Pruning throttle windows at random would make a request's query count random;
-# tests/test_api_throttling.py turns it on where it is the subject.
+# tests/api/test_throttling.py turns it on where it is the subject.
 API_RATE_PRUNE_EVERY = 0

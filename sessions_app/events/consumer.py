@@ -77,7 +77,7 @@ async def _open_with_one_retry(**kwargs):
     left from before a PostgreSQL restart: Django's pool checks and drops its idle ones, but
     dropping two of them can outlast DB_POOL_TIMEOUT (the check loop backs off), and the
     first client to resume after the restart would be told 1013 while PostgreSQL is up
-    (tests/test_events_pg_restart.py). One retry gets a fresh connection; a real outage
+    (tests/events/test_pg_restart.py). One retry gets a fresh connection; a real outage
     still ends in 1013.
     """
     try:

@@ -36,7 +36,7 @@ def trd_markdown_parsed(trd: GeneratedTRDDocument) -> tuple[str, list]:
     The skeleton (title block, `## Contents`, a rule, the body) is parsed once for the
     heading ids the contents link to; the contents list, parsed alone, is spliced in
     before the rule. The rule ends the list, so the body parses the same either way
-    (tests/test_trd_html.py checks the tokens against a parse of the whole text).
+    (tests/trd/test_html.py checks the tokens against a parse of the whole text).
     """
     head = _title_block(trd)
     body = "\n\n".join(part for part in _body_parts(trd) if part)

@@ -1,0 +1,477 @@
+"""Hostile and malformed input on every endpoint: a 4xx in the standard error shape,
+never a 5xx, and not one row changed.
+
+One table drives it: each endpoint (method, path, a valid body, its fields by kind)
+is crossed with generic attacks (wrong content types, malformed or non-object JSON,
+deep and huge JSON, oversized bodies, broken UUIDs in the path) and with attacks on
+each field by its kind (missing, wrong type, too long, NUL, unpaired surrogate, bad
+enum, out-of-range number). Mass assignment and valid-but-unusual unicode are tested
+beside it: those requests succeed, and the stored row shows what the server decided.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from tests.conftest import bearer_token
+from tests.factories import (
+    AgentErrorLogFactory,
+    DesignJobFactory,
+    GeneratedTRDDocumentFactory,
+    TechConversationFactory,
+    TechResearchFactory,
+    TechSpecSessionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+TABLES = (
+    "tech_spec_sessions", "tech_research", "tech_conversations", "generated_trd_documents", "agent_error_logs",
+    "shared.design_jobs",
+)
+HUGE = 2_000_000  # above API_MAX_BODY_BYTES (1 MiB)
+
+
+@dataclass
+class World:
+    user_id: uuid.UUID
+    ids: dict[str, str]
+
+
+@pytest.fixture
+def world(db) -> World:
+    user_id = uuid.uuid4()
+    job = DesignJobFactory(user_id=user_id, with_outputs=True)
+    session = TechSpecSessionFactory(user_id=user_id, design_job=job, status="in_progress")
+    research = TechResearchFactory(session=session)
+    TechConversationFactory(session=session)
+    GeneratedTRDDocumentFactory(session=session, version=1)
+    error = AgentErrorLogFactory(session=session)
+    return World(user_id=user_id, ids={
+        "session": str(session.id), "job": str(job.id), "project": str(session.project_id),
+        "research": str(research.id), "error": str(error.id),
+    })
+
+
+def row_counts() -> dict[str, int]:
+    with connection.cursor() as cursor:
+        counts = {}
+        for table in TABLES:
+            cursor.execute(f"SELECT count(*) FROM {table}")
+            counts[table] = cursor.fetchone()[0]
+        cursor.execute("SELECT max(updated_at) FROM tech_spec_sessions")
+        counts["sessions.updated_at"] = cursor.fetchone()[0]
+    return counts
+
+
+# --- the endpoints -------------------------------------------------------------------------
+
+
+@dataclass
+class Endpoint:
+    method: str
+    path: str
+    body: dict | None = None
+    fields: dict[str, str] = field(default_factory=dict)  # field -> kind, for per-field attacks
+    caller: str = "staff"  # staff passes every role check; the owner starts sessions (its own job)
+    query: dict[str, str] = field(default_factory=dict)  # query parameter -> kind
+
+    @property
+    def name(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+S = "/api/sessions/{session}"
+OPTIONS = [{"name": "Redis"}, {"name": "Memcached"}]
+ENDPOINTS = [
+    Endpoint("POST", "/api/projects/{project}/start-tech-spec", {"design_job_id": "{job}"},
+             {"design_job_id": "uuid"}, caller="owner"),
+    Endpoint("GET", "/api/tech-spec/sessions/{session}/status"),
+    Endpoint("POST", "/api/tech-spec/sessions/{session}/decisions",
+             {"decisions": [{"research_id": "{research}", "selected_technology": "Redis", "reasoning": "fast"}]},
+             {"decisions": "list", "decisions.0.research_id": "uuid", "decisions.0.selected_technology": "text:200",
+              "decisions.0.reasoning": "text:20000?", "decisions.0.custom": "bool?"}),
+    Endpoint("GET", "/api/tech-spec/sessions/{session}/trd", query={"version": "positive"}),
+    Endpoint("GET", "/api/sessions/", query={
+        "status": "enum", "project_id": "uuid", "design_job_id": "uuid", "user_id": "uuid",
+        "created_after": "datetime", "created_before": "datetime", "ordering": "enum", "cursor": "cursor",
+        "page_size": "positive",
+    }),
+    Endpoint("GET", S + "/"),
+    Endpoint("PATCH", S + "/", {"progress_percentage": 30},
+             {"status": "enum", "current_stage": "enum", "progress_percentage": "percent"}),
+    Endpoint("GET", S + "/research/", query={"cursor": "cursor", "page_size": "positive"}),
+    Endpoint("POST", S + "/research/",
+             {"technology_category": "cache", "gap_description": "hot reads", "researched_options": OPTIONS},
+             {"technology_category": "text:100", "gap_description": "text:20000", "researched_options": "list",
+              "researched_options.0": "object?", "researched_options.0.name": "json?"}),
+    Endpoint("GET", S + "/conversations/", query={"cursor": "cursor", "page_size": "positive"}),
+    Endpoint("POST", S + "/conversations/", {"role": "agent", "message": "hi", "metadata": {"k": "v"}},
+             {"role": "enum", "message": "text:50000", "message_type": "enum?", "research_id": "uuid?",
+              "metadata": "object?", "metadata.k": "json?"}),
+    Endpoint("GET", S + "/trd-versions/", query={"cursor": "cursor", "page_size": "positive"}),
+    Endpoint("GET", S + "/trd-versions/compare", query={"from": "positive", "to": "positive"}),
+    Endpoint("POST", S + "/trd-versions/", {"trd_content": "# TRD", "quality_score": "90.00"},
+             {"trd_content": "text:200000", "api_specification": "text:200000?", "quality_score": "score?",
+              "validation_report": "object?"}),
+    Endpoint("GET", S + "/errors/", query={"cursor": "cursor", "page_size": "positive"}),
+    Endpoint("POST", S + "/errors/", {"node": "research", "error_type": "TimeoutError", "message": "slow"},
+             {"node": "text:100", "error_type": "text:100", "message": "text:20000", "stack_trace": "text:200000?",
+              "retry_count": "count?", "recovery_strategy": "text:100?"}),
+    Endpoint("POST", S + "/errors/recovered/", {"error_ids": ["{error}"], "recovered": True},
+             {"error_ids": "list", "error_ids.0": "uuid", "recovered": "bool?"}),
+    Endpoint("GET", "/api/errors/", query={"node": "text", "error_type": "text", "recovered": "bool",
+                                           "cursor": "cursor", "page_size": "positive"}),
+    Endpoint("GET", "/api/errors/{error}/"),
+    Endpoint("GET", "/api/design-jobs/", query={"cursor": "cursor", "page_size": "positive"}),
+    Endpoint("GET", "/api/design-jobs/{job}/"),
+]
+WRITES = [e for e in ENDPOINTS if e.body is not None]
+
+# --- attacks ------------------------------------------------------------------------------
+
+BAD_UUIDS = ["not-a-uuid", "1", "-1", "0x10", "' OR 1=1 --", "%00", "%E2%80%AE", "a" * 5000,
+             "00000000-0000-0000-0000-00000000000g", "{00000000-0000-0000-0000-000000000000}x",
+             "%F0%9F%92%A9", "%ED%A0%80", "１２３４５６７８１２３４５６７８１２３４５６７８１２３４５６７８"]
+DEEP = "[" * 100_000 + "]" * 100_000
+DEEP_OBJECT = '{"a":' * 50_000 + "1" + "}" * 50_000
+LONE_SURROGATE = '"\\ud800"'  # valid JSON text, not a storable string
+
+WRONG_TYPES = {"int": 7, "float": 1.5, "bool": True, "list": ["x"], "object": {"x": 1}, "null": None}
+
+
+def wrong_values(kind: str) -> dict[str, object]:
+    """Raw JSON fragments (strings are JSON text) that a field of this kind must refuse."""
+    values: dict[str, object] = {}
+    base, _, limit = kind.rstrip("?").partition(":")
+    if base == "text":
+        values |= {"too long": json.dumps("x" * (int(limit) + 1)), "NUL": json.dumps("a\x00b"),
+                   "lone surrogate": LONE_SURROGATE, "list": '["x"]', "object": '{"x": 1}', "bool": "true"}
+    elif base == "uuid":
+        values |= {f"uuid {v[:12]!r}": json.dumps(v) for v in BAD_UUIDS[:6]}
+        values |= {"float": "1.5", "list": "[]", "object": "{}", "NUL": json.dumps("\x00")}
+    elif base == "enum":
+        values |= {"unknown": '"definitely_not_a_choice"', "case": '"IN_PROGRESS"', "int": "1", "list": '["agent"]',
+                   "NUL": json.dumps("agent\x00"), "lone surrogate": LONE_SURROGATE}
+    elif base in ("percent", "count", "score"):
+        values |= {"negative": "-1", "too big": "1e400", "huge int": "9" * 400, "NaN": "NaN", "Infinity": "Infinity",
+                   "string": '"many"', "list": "[1]", "bool object": "{}"}
+        values |= {"over max": {"percent": "101", "count": "1000001", "score": '"100.01"'}[base]}
+    elif base == "bool":
+        values |= {"string": '"maybe"', "int": "2", "list": "[true]", "object": "{}"}
+    elif base == "list":
+        values |= {"string": '"x"', "object": "{}", "empty": "[]", "int": "3", "huge list": "[" + ",".join(
+            ['"00000000-0000-0000-0000-000000000000"'] * 600) + "]"}
+    elif base == "object":
+        values |= {"string": '"x"', "list": "[]", "int": "3", "deep": '{"a":' * 30 + "1" + "}" * 30,
+                   "NUL key": json.dumps({"a\x00": 1}), "lone surrogate key": '{"\\udfff": 1}'}
+    elif base == "json":
+        values |= {"NUL": json.dumps("a\x00"), "lone surrogate": LONE_SURROGATE, "deep": "[" * 30 + "]" * 30}
+    return values
+
+
+def set_path(body: object, dotted: str, raw: str | None) -> str:
+    """The body as JSON text with the field at `dotted` replaced by raw JSON (or removed when raw is None)."""
+    marker = "__HOSTILE_MARKER__"
+    body = json.loads(json.dumps(body))
+    *parents, last = dotted.split(".")
+    target = body
+    for part in parents:
+        target = target[int(part)] if isinstance(target, list) else target[part]
+    key = int(last) if isinstance(target, list) else last
+    if raw is None:
+        del target[key]
+        return json.dumps(body)
+    target[key] = marker
+    return json.dumps(body).replace(f'"{marker}"', raw, 1)
+
+
+def query_values(kind: str) -> dict[str, str]:
+    common = {"NUL": "a%00b", "lone surrogate": "%ED%A0%80", "huge": "x" * 5000}
+    return common | {
+        "uuid": {"malformed": "nope", "int": "12"},
+        "enum": {"unknown": "nope", "private field": "-user_id__password"},
+        "positive": {"negative": "-1", "zero": "0", "huge": "9" * 30, "superscript": "%C2%B2", "float": "1.5"},
+        "datetime": {"garbage": "yesterday", "out of range": "99999-01-01T00:00:00Z", "month 13": "2024-13-01"},
+        "cursor": {"garbage": "garbage", "base64 junk": "cD0yMDI0LTEzLTAx", "base64 sql": "cD0nIE9SIDE9MSAtLQ=="},
+        "bool": {"maybe": "maybe"},
+        "text": {},
+    }[kind]
+
+
+@dataclass
+class Case:
+    endpoint: Endpoint
+    label: str
+    path: str | None = None  # overrides endpoint.path (with a hostile id)
+    raw_body: str | bytes | None = None
+    content_type: str = "application/json"
+    query: str = ""
+    expect: tuple[int, ...] = ()  # exact status when the rule is specific; else any 4xx
+    lenient: bool = False  # DRF ignores an unusable page_size/ordering/filter value: 200 is fine too
+
+
+# A text filter simply matches nothing. (page_size, ordering and recovered are 400 when unusable:
+# tests/api/test_contract.py.)
+LENIENT_PARAMS = {"node", "error_type"}
+
+
+def build_cases() -> list[Case]:
+    cases: list[Case] = []
+    for e in ENDPOINTS:
+        for bad in BAD_UUIDS:
+            for placeholder in ("{session}", "{project}", "{error}", "{job}"):
+                if placeholder in e.path:
+                    cases.append(Case(e, f"path id {bad[:16]!r}", path=e.path.replace(placeholder, bad)))
+        cases.append(Case(e, "unknown id in path", path=e.path.replace("{session}", str(uuid.uuid4()))
+                          .replace("{error}", str(uuid.uuid4())).replace("{job}", str(uuid.uuid4())))
+                     ) if "{" in e.path and "{project}" not in e.path else None
+        for param, kind in e.query.items():
+            for label, value in query_values(kind).items():
+                cases.append(Case(e, f"?{param}= {label}", query=f"{param}={value}",
+                                  lenient=param in LENIENT_PARAMS))
+    for e in WRITES:
+        valid = json.dumps(e.body)
+        generic = {
+            "empty body": ("", "application/json"),
+            "JSON null": ("null", "application/json"),
+            "JSON array": (f"[{valid}]", "application/json"),
+            "JSON string": ('"x"', "application/json"),
+            "JSON number": ("12", "application/json"),
+            "malformed JSON": (valid[:-1], "application/json"),
+            "NaN document": ("NaN", "application/json"),
+            "deeply nested array": (DEEP, "application/json"),
+            "deeply nested object": (DEEP_OBJECT, "application/json"),
+            "oversized body": ('{"x": "' + "a" * HUGE + '"}', "application/json"),
+            "invalid UTF-8": (b'{"x": "\xff\xfe"}', "application/json"),
+            "NUL byte in JSON text": (valid[:-1] + ', "\x00": 1}', "application/json"),
+            "text/plain": (valid, "text/plain"),
+            "form-encoded": ("a=1&b=2", "application/x-www-form-urlencoded"),
+            "XML": ("<?xml version='1.0'?><a>1</a>", "application/xml"),
+            "multipart without boundary": ("x", "multipart/form-data"),
+        }
+        for label, (raw, content_type) in generic.items():
+            expect = (413,) if label == "oversized body" else (415,) if label in ("text/plain", "XML") else ()
+            cases.append(Case(e, label, raw_body=raw, content_type=content_type, expect=expect))
+        for name, kind in e.fields.items():
+            in_body = _has_path(e.body, name)
+            if in_body and e.method == "POST" and not kind.endswith("?"):
+                cases.append(Case(e, f"missing {name}", raw_body=set_path(e.body, name, None)))
+            for label, raw in wrong_values(kind).items():
+                cases.append(Case(e, f"{name} {label}", raw_body=set_path(_with(e.body, name), name, raw)))
+    return [c for c in cases if c is not None]
+
+
+def _has_path(body: object, dotted: str) -> bool:
+    target = body
+    for part in dotted.split("."):
+        if isinstance(target, list) and part.isdigit() and int(part) < len(target):
+            target = target[int(part)]
+        elif isinstance(target, dict) and part in target:
+            target = target[part]
+        else:
+            return False
+    return True
+
+
+def _with(body: dict, dotted: str) -> dict:
+    """The body with an optional top-level or first-item field present (so it can be replaced)."""
+    body = json.loads(json.dumps(body))
+    if not _has_path(body, dotted):
+        *parents, last = dotted.split(".")
+        target = body
+        for part in parents:
+            target = target[int(part)] if isinstance(target, list) else target[part]
+        target[last] = None
+    return body
+
+
+CASES = build_cases()
+# Optional fields that accept null: null is a valid value there, not an attack.
+NULL_OK = {"research_id", "quality_score"}
+
+
+def client_for(world: World, caller: str) -> APIClient:
+    client = APIClient()
+    user_id, role = (world.user_id, "user") if caller == "owner" else (uuid.uuid4(), "staff")
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {bearer_token(user_id, role)}")
+    return client
+
+
+def send(client: APIClient, case: Case, ids: dict[str, str]):
+    path = (case.path or case.endpoint.path).replace("{", "{{").replace("}", "}}")
+    for name in ids:
+        path = path.replace("{{" + name + "}}", "{" + name + "}")
+    url = path.format(**ids) + (f"?{case.query}" if case.query else "")
+    if case.raw_body is None:
+        return client.generic(case.endpoint.method, url)
+    raw = case.raw_body
+    if isinstance(raw, str):
+        for name, value in ids.items():
+            raw = raw.replace("{" + name + "}", value)
+        raw = raw.encode("utf-8", "surrogatepass")
+    return client.generic(case.endpoint.method, url, raw, content_type=case.content_type)
+
+
+def assert_refused(response, case: Case) -> None:
+    assert response.status_code < 500, f"{response.status_code}: {response.content[:500]!r}"
+    if case.lenient and response.status_code == 200:
+        return
+    if case.expect:
+        assert response.status_code in case.expect, response.content[:500]
+    else:
+        assert 400 <= response.status_code < 500, f"{response.status_code}: {response.content[:300]!r}"
+    body = response.json()
+    assert set(body) == {"error"}, body
+    assert isinstance(body["error"]["code"], str) and isinstance(body["error"]["message"], str), body
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{c.endpoint.name} | {c.label}" for c in CASES])
+def test_hostile_input_is_refused_with_a_4xx_and_changes_nothing(world, case):
+    before = row_counts()
+
+    response = send(client_for(world, case.endpoint.caller), case, world.ids)
+
+    assert_refused(response, case)
+    assert row_counts() == before
+
+
+def test_every_routed_endpoint_is_in_the_table():
+    from django.urls import get_resolver
+
+    def patterns(resolver, prefix=""):
+        for p in resolver.url_patterns:
+            if hasattr(p, "url_patterns"):
+                yield from patterns(p, prefix + str(p.pattern))
+            else:
+                yield prefix + str(p.pattern)
+
+    api_routes = {p for p in patterns(get_resolver()) if p.startswith("api/") and "schema" not in p
+                  and "docs" not in p and "format" not in p}
+    # Every view the API routes is reached by some endpoint of the table.
+    from django.urls import resolve
+
+    covered = {resolve(e.path.format(session=uuid.uuid4(), project=uuid.uuid4(), error=uuid.uuid4(),
+                                     job=uuid.uuid4(), research=uuid.uuid4()).split("?")[0]).route
+               for e in ENDPOINTS}
+    missing = {r for r in api_routes if r not in covered and not r.endswith("$") or False} - covered
+    # The router's API root (a listing of links) takes no input.
+    missing = {r for r in missing if r not in ("api/", "api/^$")}
+    assert not missing, f"endpoints without hostile-input cases: {sorted(missing)}"
+
+
+# --- mass assignment: server-owned fields in a request body are ignored ---------------------
+
+PAST = "2001-01-01T00:00:00Z"
+
+
+def staff(world: World) -> APIClient:
+    return client_for(world, "staff")
+
+
+def test_start_ignores_user_status_id_and_timestamps_in_the_body(world):
+    from sessions_app.models import TechSpecSession
+
+    TechSpecSession.objects.all().delete()
+    forged = str(uuid.uuid4())
+    body = {"design_job_id": world.ids["job"], "user_id": str(uuid.uuid4()), "status": "completed", "id": forged,
+            "current_stage": "completed", "progress_percentage": 100, "created_at": PAST, "completed_at": PAST}
+    response = client_for(world, "owner").post(f"/api/projects/{world.ids['project']}/start-tech-spec", body,
+                                               format="json")
+    assert response.status_code == 201, response.content
+    row = TechSpecSession.objects.get(pk=response.json()["session_id"])
+    assert row.status != "completed" and row.current_stage != "completed"
+    assert row.user_id == world.user_id and str(row.pk) != forged and row.created_at.year > 2001
+    assert row.completed_at is None and row.progress_percentage < 100
+
+
+def test_a_trd_upload_cannot_choose_its_version_session_or_timestamp(world):
+    from sessions_app.models import GeneratedTRDDocument
+
+    other = TechSpecSessionFactory()
+    body = {"trd_content": "# TRD", "version": 99, "id": str(uuid.uuid4()), "session_id": str(other.id),
+            "session": str(other.id), "created_at": PAST}
+    response = staff(world).post(f"/api/sessions/{world.ids['session']}/trd-versions/", body, format="json")
+    assert response.status_code == 201, response.content
+    row = GeneratedTRDDocument.objects.get(pk=response.json()["id"])
+    assert (row.version, str(row.session_id)) == (2, world.ids["session"])
+    assert str(row.pk) != body["id"] and row.created_at.year > 2001
+
+
+def test_a_message_cannot_choose_its_timestamp_id_or_session(world):
+    from sessions_app.models import TechConversation
+
+    other = TechSpecSessionFactory()
+    body = {"role": "agent", "message": "hi", "timestamp": PAST, "id": str(uuid.uuid4()), "session_id": str(other.id)}
+    response = staff(world).post(f"/api/sessions/{world.ids['session']}/conversations/", body, format="json")
+    assert response.status_code == 201, response.content
+    row = TechConversation.objects.get(pk=response.json()["id"])
+    assert str(row.session_id) == world.ids["session"] and row.timestamp.year > 2001 and str(row.pk) != body["id"]
+
+
+def test_an_error_report_cannot_mark_itself_recovered(world):
+    from sessions_app.models import AgentErrorLog
+
+    body = {"node": "research", "error_type": "E", "message": "m", "recovered": True, "created_at": PAST}
+    response = staff(world).post(f"/api/sessions/{world.ids['session']}/errors/", body, format="json")
+    assert response.status_code == 201, response.content
+    row = AgentErrorLog.objects.get(pk=response.json()["id"])
+    assert row.recovered is False and row.created_at.year > 2001
+
+
+def test_research_cannot_arrive_already_decided(world):
+    from sessions_app.models import TechResearch
+
+    body = {"technology_category": "cache", "gap_description": "g", "researched_options": OPTIONS,
+            "selected_technology": "Redis", "decision_timestamp": PAST, "is_custom_selection": True}
+    response = staff(world).post(f"/api/sessions/{world.ids['session']}/research/", body, format="json")
+    assert response.status_code == 201, response.content
+    row = TechResearch.objects.get(pk=response.json()["id"])
+    assert (row.selected_technology, row.decision_timestamp, row.is_custom_selection) in (("", None, False),
+                                                                                          (None, None, False))
+
+
+def test_a_transition_changes_only_status_stage_and_progress(world):
+    from sessions_app.models import TechSpecSession
+
+    before = TechSpecSession.objects.get(pk=world.ids["session"])
+    body = {"progress_percentage": 40, "user_id": str(uuid.uuid4()), "design_job_id": str(uuid.uuid4()),
+            "project_id": str(uuid.uuid4()), "created_at": PAST, "id": str(uuid.uuid4()), "session_data": {"x": 1}}
+    response = staff(world).patch(f"/api/sessions/{world.ids['session']}/", body, format="json")
+    assert response.status_code == 200, response.content
+    after = TechSpecSession.objects.get(pk=world.ids["session"])
+    assert after.progress_percentage == 40
+    assert (after.user_id, after.design_job_id, after.project_id, after.created_at, after.session_data) == (
+        before.user_id, before.design_job_id, before.project_id, before.created_at, before.session_data)
+
+
+# --- unicode PostgreSQL can store is stored exactly --------------------------------------------
+
+UNICODE = {
+    "RTL override": "abc\u202edcba\u202c",
+    "Arabic and Hebrew": "مرحبا שלום",
+    "emoji ZWJ sequence": "👩‍👩‍👧‍👦 🏳️‍🌈",
+    "combining marks": "e\u0301\u0308\u0323 Z̷̢͎̈́a̸l̵g̶o",
+    "BOM and zero-width": "\ufeffa\u200bb\u200dc",
+    "astral plane": "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 𐍈",
+    "noncharacter": "\uffff\ufdd0",
+    "line and paragraph separators": "a\u2028b\u2029c",
+}
+
+
+@pytest.mark.parametrize("text", UNICODE.values(), ids=UNICODE.keys())
+def test_unusual_but_valid_unicode_round_trips_exactly(world, text):
+    response = staff(world).post(f"/api/sessions/{world.ids['session']}/conversations/",
+                                 {"role": "agent", "message": text, "metadata": {text: text}}, format="json")
+    assert response.status_code == 201, response.content
+    from sessions_app.models import TechConversation
+
+    row = TechConversation.objects.get(pk=response.json()["id"])
+    assert row.message == text and row.metadata == {text: text}
+    assert response.json()["message"] == text

@@ -1,0 +1,49 @@
+"""Imports point down the layers (docs: ../README.md "Layout"): the domain never imports tooling."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def offenders(package: str, forbidden: str) -> list[str]:
+    found = []
+    for path in sorted((ROOT / package).rglob("*.py")):
+        for module in imported_modules(path):
+            if module == forbidden or module.startswith(forbidden + "."):
+                found.append(f"{path.relative_to(ROOT)} imports {module}")
+    return found
+
+
+@pytest.mark.parametrize("package", ["sessions_app", "design_bridge", "techspec_project"])
+def test_the_domain_never_imports_tooling(package):
+    assert offenders(package, "tooling") == []
+
+
+def test_the_check_sees_every_import_form(tmp_path, monkeypatch):
+    # The rule above would also pass if it read nothing; this shows it reads each import form.
+    package = tmp_path / "somepkg"
+    package.mkdir()
+    (package / "a.py").write_text("import tooling.seeding\n")
+    (package / "b.py").write_text("from tooling.benchmarks import gate\n")
+    (package / "c.py").write_text("def f():\n    from tooling import x\n")
+    (package / "d.py").write_text("import toolingish\nfrom .tooling import y\n")
+    monkeypatch.setattr(__import__(__name__, fromlist=["ROOT"]), "ROOT", tmp_path)
+    assert offenders("somepkg", "tooling") == [
+        "somepkg/a.py imports tooling.seeding",
+        "somepkg/b.py imports tooling.benchmarks",
+        "somepkg/c.py imports tooling",
+    ]
