@@ -6,21 +6,16 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 
-from sessions_app.admin.common import (
-    BigTableAdmin,
-    ExactIdSearchMixin,
-    admin_link,
-    excerpt,
-    recent_values_filter,
-)
+from sessions_app.admin.common import admin_link, recent_values_filter
 from sessions_app.admin.console_badges import error_state_badge
 from sessions_app.admin.error_triage import ErrorTriageMixin, group_url, stack_trace_html
 from sessions_app.admin.export import CsvExportMixin
-from sessions_app.admin.palette import ERROR_COLOURS
 from sessions_app.models import AgentErrorLog, TechSpecSession
 from sessions_app.services import errors_set_recovered
 from techspec_project.admin_date_range import DateRangeFilter
-from techspec_project.admin_display import DisplayMediaMixin, badge, date_html, short_id
+from techspec_project.admin_display import DisplayMediaMixin, badge, date_html, excerpt, short_id
+from techspec_project.admin_palette import ERROR_COLOURS
+from techspec_project.admin_tables import BigTableAdmin, ExactIdSearchMixin
 
 
 @admin.register(AgentErrorLog)

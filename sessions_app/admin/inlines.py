@@ -7,12 +7,12 @@ from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html_join
 
-from sessions_app.admin.common import ReadOnlyAdminMixin, excerpt
 from sessions_app.admin.console_badges import error_state_badge
 from sessions_app.admin.trd import compare_url, document_url
 from sessions_app.models import AgentErrorLog, GeneratedTRDDocument, TechResearch
 from sessions_app.selectors.trd import TRD_TEXT_FIELDS
-from techspec_project.admin_display import short_id
+from techspec_project.admin_display import excerpt, short_id
+from techspec_project.admin_tables import ReadOnlyAdminMixin
 
 
 class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):

@@ -21,7 +21,7 @@ from django.utils.safestring import mark_safe
 
 from sessions_app import selectors
 from sessions_app.admin.children import SessionLinkMixin
-from sessions_app.admin.common import BigTableAdmin, ExactIdSearchMixin, ReadOnlyAdminMixin, admin_link
+from sessions_app.admin.common import admin_link
 from sessions_app.errors import InvalidValue, SessionNotFound, TRDNotFound
 from sessions_app.models import GeneratedTRDDocument, TechSpecSession
 from sessions_app.selectors.trd import TRD_TEXT_FIELDS
@@ -34,6 +34,7 @@ from sessions_app.trd.validation import validation_markdown
 from techspec_project import pg_values
 from techspec_project.admin_date_range import DateRangeFilter
 from techspec_project.admin_display import DisplayMediaMixin
+from techspec_project.admin_tables import BigTableAdmin, ExactIdSearchMixin, ReadOnlyAdminMixin
 
 # More rows than this in one section's diff are cut: the API's compare has the whole diff.
 DIFF_ROWS_SHOWN = 3000

@@ -13,9 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from sessions_app.admin.palette import ERROR_COLOURS, STAGE_COLOURS, STATUS_COLOURS
 from sessions_app.choices import SessionStage, SessionStatus
 from sessions_app.models import AgentErrorLog, TechSpecSession
+from techspec_project.admin_palette import ERROR_COLOURS, STAGE_COLOURS, STATUS_COLOURS
 from tests.factories import AgentErrorLogFactory, DesignJobFactory, TechSpecSessionFactory
 
 pytestmark = pytest.mark.django_db
