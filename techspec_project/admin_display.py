@@ -64,7 +64,7 @@ def short_id(value, *, url: str | None = None) -> SafeString:
 
 
 def badge(value: str, label: str, colours: dict[str, str], *, title: str = "") -> SafeString:
-    """A coloured pill for a status or stage: one colour per value, the same on every page (palette.py)."""
+    """A coloured pill for a status or stage: one colour per value, the same on every page (admin_palette.py)."""
     if not value:
         return NOTHING
     colour = colours.get(value, "#4b5563")
