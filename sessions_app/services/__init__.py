@@ -12,7 +12,9 @@ from sessions_app.services.sessions import (
     STATUS_TRANSITIONS,
     SessionStartResult,
     session_start,
+    session_start_check,
     session_transition,
+    session_transition_check,
 )
 from sessions_app.services.trd import trd_store
 
@@ -29,6 +31,8 @@ __all__ = [
     "errors_set_recovered",
     "research_record",
     "session_start",
+    "session_start_check",
     "session_transition",
+    "session_transition_check",
     "trd_store",
 ]
