@@ -105,6 +105,7 @@ def test_debug_off_without_secret_key_stops_with_a_message():
 
 @pytest.mark.parametrize("command", [
     ["check"], ["migrate", "--noinput"], ["runserver", "127.0.0.1:8799"], ["seed_data", "--sessions", "1"],
+    ["makemigrations", "--check", "--dry-run"],
 ], ids=lambda command: command[0])
 def test_with_nothing_set_a_command_refuses_to_start_without_a_secret_key_and_says_what_to_set(command):
     # runserver as typed by hand, with its autoreloader: it must stop, not serve (the timeout would fail it).
