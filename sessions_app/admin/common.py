@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from urllib.parse import urlencode
 
 from django.contrib import admin, messages
@@ -17,6 +16,7 @@ from django.utils.html import format_html
 
 from sessions_app.selectors.admin import EXACT_COUNT_BELOW, estimated_row_count, recent_distinct_values
 from techspec_project import pg_values
+from techspec_project.uuids import lenient_uuid
 
 
 class EstimatedCountPaginator(Paginator):
@@ -84,9 +84,8 @@ class ExactIdSearchMixin:
         term = search_term.strip()
         if not term:
             return queryset, False
-        try:
-            value = uuid.UUID(term)
-        except ValueError:
+        value = lenient_uuid(term)
+        if value is None:
             messages.warning(request, f"{term!r} is not an id: search takes one exact UUID.")
             return queryset.none(), False
         condition = Q()

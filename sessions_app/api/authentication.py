@@ -24,6 +24,7 @@ from rest_framework_simplejwt.tokens import AccessToken, Token
 from rest_framework_simplejwt.utils import aware_utcnow
 
 from sessions_app.api import token_keys
+from techspec_project.uuids import lenient_uuid
 
 VERIFIED_TOKENS_KEPT = 4096
 
@@ -39,7 +40,10 @@ class PlatformTokenUser(TokenUser):
 
     @cached_property
     def user_uuid(self) -> uuid.UUID:
-        return uuid.UUID(str(self.token["user_id"]))
+        parsed = lenient_uuid(self.token["user_id"])
+        if parsed is None:
+            raise ValueError("user_id is not a UUID")
+        return parsed
 
     @cached_property
     def is_staff(self) -> bool:

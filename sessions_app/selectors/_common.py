@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 
 from sessions_app.errors import Id, SessionNotFound, as_uuid
 from sessions_app.models import TechSpecSession
+from techspec_project.uuids import lenient_uuid
 
 
 def visible_to(rows: QuerySet, owner_id: Id | None = None) -> QuerySet:
@@ -15,11 +16,8 @@ def visible_to(rows: QuerySet, owner_id: Id | None = None) -> QuerySet:
     (owner_id None) see all, others their own; a malformed owner id sees nothing."""
     if owner_id is None:
         return rows
-    try:
-        owner = owner_id if isinstance(owner_id, uuid.UUID) else uuid.UUID(str(owner_id))
-    except (TypeError, ValueError, AttributeError):
-        return rows.none()
-    return rows.filter(user_id=owner)
+    owner = lenient_uuid(owner_id)
+    return rows.none() if owner is None else rows.filter(user_id=owner)
 
 
 def only_row(rows: QuerySet):

@@ -20,6 +20,7 @@ from sessions_app.errors import Id, InvalidCursor, InvalidValue
 from sessions_app.models import TechConversation
 from sessions_app.selectors._common import visible_session_id
 from techspec_project import pg_values
+from techspec_project.uuids import lenient_uuid
 
 MAX_LIMIT = 200
 
@@ -46,10 +47,10 @@ def decode_cursor(cursor) -> tuple[datetime, uuid.UUID]:
             padded = cursor + "=" * (-len(cursor) % 4)
             timestamp, message_id = base64.urlsafe_b64decode(padded).decode().split("|")
             timestamp = datetime.fromisoformat(timestamp)
-        message_id = message_id if isinstance(message_id, uuid.UUID) else uuid.UUID(str(message_id))
+        message_id = lenient_uuid(message_id)
     except (TypeError, ValueError, AttributeError, binascii.Error, UnicodeDecodeError):
         raise InvalidCursor(cursor) from None
-    if not isinstance(timestamp, datetime) or timestamp.tzinfo is None:
+    if message_id is None or not isinstance(timestamp, datetime) or timestamp.tzinfo is None:
         raise InvalidCursor(cursor)
     try:
         pg_values.check_datetime(timestamp)  # Python takes a -16:00 offset, PostgreSQL does not

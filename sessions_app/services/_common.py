@@ -9,6 +9,7 @@ from django.db import IntegrityError
 
 from sessions_app.errors import Id, InvalidValue, SessionNotFound, as_uuid
 from sessions_app.models import TechSpecSession
+from techspec_project.uuids import lenient_uuid
 
 
 def existing_session_id(session_id: Id) -> uuid.UUID:
@@ -59,10 +60,10 @@ def json_object(field: str, value: Any) -> dict:
 
 
 def uuid_argument(field: str, value: Any) -> uuid.UUID:
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except (TypeError, ValueError, AttributeError):
-        raise InvalidValue(field, f"{field} must be a UUID, not {value!r}.") from None
+    parsed = lenient_uuid(value)
+    if parsed is None:
+        raise InvalidValue(field, f"{field} must be a UUID, not {value!r}.")
+    return parsed
 
 
 def violated_constraint(exc: IntegrityError) -> str | None:
