@@ -24,11 +24,12 @@ from rest_framework_simplejwt.tokens import AccessToken, Token
 from rest_framework_simplejwt.utils import aware_utcnow
 
 from sessions_app.api import token_keys
+from sessions_app.roles import TOKEN_ROLES, Role
 from techspec_project.uuids import lenient_uuid
 
 VERIFIED_TOKENS_KEPT = 4096
 
-ROLES = ("user", "agent", "staff")
+ROLES = TOKEN_ROLES  # issue_token's --role choices
 
 
 class PlatformTokenUser(TokenUser):
@@ -36,7 +37,7 @@ class PlatformTokenUser(TokenUser):
 
     @cached_property
     def role(self) -> str:
-        return self.token.get("role", "user")
+        return self.token.get("role", Role.USER)
 
     @cached_property
     def user_uuid(self) -> uuid.UUID:
@@ -47,7 +48,7 @@ class PlatformTokenUser(TokenUser):
 
     @cached_property
     def is_staff(self) -> bool:
-        return self.role == "staff"
+        return self.role == Role.STAFF
 
 
 class PlatformAccessToken(AccessToken):

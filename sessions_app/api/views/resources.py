@@ -25,8 +25,10 @@ from sessions_app.api.views.base import CallerMixin, SessionScopedMixin, validat
 from techspec_project.uuids import parse_uuid
 
 
-class SessionViewSet(CallerMixin, viewsets.ReadOnlyModelViewSet):
+class SessionViewSet(SessionScopedMixin, viewsets.ReadOnlyModelViewSet):
     """Sessions visible to the caller, newest first; PATCH moves one through the state machine."""
+
+    session_url_kwarg = "pk"
 
     filter_backends = [QueryStringFilterBackend, SingleFieldOrderingFilter]
     filterset_class = SessionFilter
@@ -41,19 +43,24 @@ class SessionViewSet(CallerMixin, viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return s.SessionDetailOutput if self.action == "retrieve" else s.SessionOutput
 
+    def get_permissions(self):
+        if self.action == "partial_update":
+            return [*super().get_permissions(), AgentWritesOnly()]
+        return super().get_permissions()
+
+    def resolves_session(self) -> bool:
+        # The list names no session, and a method the view lacks stays a 405 for whoever asks.
+        return self.action in ("retrieve", "partial_update") and super().resolves_session()
+
     def get_object(self):
-        session_id = parse_uuid(self.kwargs["pk"], field="session_id")
-        return selectors.session_get(session_id=session_id, owner_id=self.caller.owner_scope)
+        return self.session
 
     @extend_schema(request=s.TransitionInput, responses=s.SessionDetailOutput)
     def partial_update(self, request, pk=None):
         """Agent write: advance status, stage and progress (see docs/DOMAIN.md)."""
-        session = self.get_object()
-        if not AgentWritesOnly().has_permission(request, self):
-            self.permission_denied(request, message=AgentWritesOnly.message)
         data = validated(s.TransitionInput, request.data)
         session = services.session_transition(
-            session_id=session.id,
+            session_id=self.session.id,
             status=data.get("status"),
             stage=data.get("current_stage"),
             progress=data.get("progress_percentage"),
