@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.db.models import QuerySet
 
-from sessions_app.errors import Id, SessionNotFound, as_uuid
+from sessions_app.errors import Id
 from sessions_app.models import TechSpecSession
 from techspec_project.uuids import lenient_uuid
 
@@ -33,13 +31,3 @@ def visible_sessions(owner_id: Id | None = None) -> QuerySet[TechSpecSession]:
     """Sessions the caller may see; a malformed owner id sees nothing."""
     return visible_to(TechSpecSession.objects.all(), owner_id)
 
-
-def visible_session_id(session_id: Id, owner_id: Id | None = None) -> uuid.UUID:
-    """The id of a session the caller may see (one query), else SessionNotFound.
-
-    Another user's session raises exactly like a missing one, so its existence never leaks.
-    """
-    pk = as_uuid(session_id, SessionNotFound)
-    if not visible_sessions(owner_id).filter(pk=pk).exists():
-        raise SessionNotFound(session_id)
-    return pk

@@ -1,4 +1,9 @@
-"""Helpers the session services share: finding and locking rows, checking arguments."""
+"""Helpers the session services share: locking rows, checking arguments.
+
+A service that writes a session's child rows takes the `session` its caller resolved
+(the API through session_get, with the caller's visibility): holding the row is the
+proof it exists, so the service does not look it up again.
+"""
 
 from __future__ import annotations
 
@@ -10,14 +15,6 @@ from django.db import IntegrityError
 from sessions_app.errors import Id, InvalidValue, SessionNotFound, as_uuid
 from sessions_app.models import TechSpecSession
 from techspec_project.uuids import lenient_uuid
-
-
-def existing_session_id(session_id: Id) -> uuid.UUID:
-    """The session's id as a UUID, after checking that the session exists (one query)."""
-    pk = as_uuid(session_id, SessionNotFound)
-    if not TechSpecSession.objects.filter(pk=pk).exists():
-        raise SessionNotFound(session_id)
-    return pk
 
 
 def lock_session(session_id: Id) -> TechSpecSession:

@@ -97,7 +97,7 @@ class ResearchViewSet(SessionChildViewSet):
     pagination_class = ResearchCursorPagination
 
     def session_queryset(self):
-        return selectors.research_list(session_id=self.session.id, owner_id=self.caller.owner_scope)
+        return selectors.research_list(session=self.session)
 
     @extend_schema(request=s.ResearchInput, responses={201: s.ResearchOutput})
     def create(self, request, session_pk=None):
@@ -105,7 +105,7 @@ class ResearchViewSet(SessionChildViewSet):
 
     def perform_write(self, data):
         return services.research_record(
-            session_id=self.session.id,
+            session=self.session,
             technology_category=data["technology_category"],
             gap_description=data["gap_description"],
             options=data["researched_options"],
@@ -120,7 +120,7 @@ class ConversationViewSet(SessionChildViewSet):
     pagination_class = ConversationCursorPagination
 
     def session_queryset(self):
-        return selectors.conversation_list(session_id=self.session.id, owner_id=self.caller.owner_scope)
+        return selectors.conversation_list(session=self.session)
 
     @extend_schema(request=s.ConversationInput, responses={201: s.ConversationOutput})
     def create(self, request, session_pk=None):
@@ -128,7 +128,7 @@ class ConversationViewSet(SessionChildViewSet):
 
     def perform_write(self, data):
         return services.conversation_append(
-            session_id=self.session.id,
+            session=self.session,
             role=data["role"],
             message=data["message"],
             message_type=data["message_type"],
@@ -145,7 +145,7 @@ class TRDVersionViewSet(SessionChildViewSet):
     pagination_class = TRDVersionCursorPagination
 
     def session_queryset(self):
-        return selectors.trd_versions(session_id=self.session.id, owner_id=self.caller.owner_scope)
+        return selectors.trd_versions(session=self.session)
 
     @extend_schema(request=s.TRDInput, responses={201: s.TRDOutput})
     def create(self, request, session_pk=None):
@@ -162,14 +162,14 @@ class SessionErrorViewSet(SessionChildViewSet):
     pagination_class = NewestFirstCursorPagination
 
     def session_queryset(self):
-        return selectors.error_log_list(session_id=self.session.id, owner_id=self.caller.owner_scope)
+        return selectors.session_error_list(session=self.session)
 
     @extend_schema(request=s.ErrorLogInput, responses={201: s.ErrorLogOutput})
     def create(self, request, session_pk=None):
         return super().create(request, session_pk)
 
     def perform_write(self, data):
-        return services.error_record(session_id=self.session.id, **data)
+        return services.error_record(session=self.session, **data)
 
     @extend_schema(request=s.ErrorsRecoveredInput, responses=s.CountOutput)
     @action(detail=False, methods=["post"], url_path="recovered")
@@ -177,7 +177,7 @@ class SessionErrorViewSet(SessionChildViewSet):
         """Mark errors of this session recovered (or reopen them with "recovered": false)."""
         data = validated(s.ErrorsRecoveredInput, request.data)
         changed = services.errors_set_recovered(
-            error_ids=data["error_ids"], recovered=data["recovered"], session_id=self.session.id
+            error_ids=data["error_ids"], recovered=data["recovered"], session=self.session
         )
         return Response({"changed": changed})
 
