@@ -26,6 +26,7 @@ from design_bridge.models import (
     DesignOutput,
     DesignOutputType,
 )
+from techspec_project.uuids import lenient_uuid
 
 
 @dataclass(frozen=True)
@@ -67,10 +68,10 @@ class DesignJobManifest:
 
 def _job_uuid(design_job_id) -> uuid.UUID:
     # A malformed id names no job: report it as missing rather than as a crash.
-    try:
-        return design_job_id if isinstance(design_job_id, uuid.UUID) else uuid.UUID(str(design_job_id))
-    except (TypeError, ValueError, AttributeError):
-        raise DesignJobNotFound(design_job_id) from None
+    parsed = lenient_uuid(design_job_id)
+    if parsed is None:
+        raise DesignJobNotFound(design_job_id)
+    return parsed
 
 
 def _get_job(design_job_id, queryset=None) -> DesignJob:

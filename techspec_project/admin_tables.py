@@ -8,7 +8,6 @@ design_bridge must not import sessions_app (docs/ARCHITECTURE.md, tests/tooling/
 from __future__ import annotations
 
 import json
-import uuid
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -20,6 +19,7 @@ from django.db.models import Q, QuerySet
 from django.utils.functional import cached_property
 
 from techspec_project import pg_values
+from techspec_project.uuids import lenient_uuid
 
 # Below this many (estimated) rows an exact COUNT(*) is cheap enough to run.
 EXACT_COUNT_BELOW = 10_000
@@ -116,9 +116,8 @@ class ExactIdSearchMixin:
         term = search_term.strip()
         if not term:
             return queryset, False
-        try:
-            value = uuid.UUID(term)
-        except ValueError:
+        value = lenient_uuid(term)
+        if value is None:
             messages.warning(request, f"{term!r} is not an id: search takes one exact UUID.")
             return queryset.none(), False
         condition = Q()

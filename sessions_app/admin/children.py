@@ -35,7 +35,7 @@ class SessionLinkMixin(DisplayMediaMixin):
 
 @admin.register(TechResearch)
 class TechResearchAdmin(ReadOnlyAdminMixin, SessionLinkMixin, ExactIdSearchMixin, BigTableAdmin):
-    """Research items and their decisions (recorded by the agent through decision_record)."""
+    """Research items and their decisions (recorded by the agent through decisions_record)."""
 
     list_display = ("row_id", "technology_category", "decision", "decided", "session_link", "created")
     list_filter = (

@@ -201,7 +201,8 @@ class GeneratedTRDDocumentAdmin(ReadOnlyAdminMixin, SessionLinkMixin, ExactIdSea
             raise PermissionDenied
         session_id = request.GET.get("session", "")
         try:
-            versions = list(selectors.trd_versions(session_id=session_id).values_list("version", flat=True))
+            session = selectors.session_get(session_id=session_id)
+            versions = list(selectors.trd_versions(session=session).values_list("version", flat=True))
         except SessionNotFound as exc:
             raise Http404("No session has this id.") from exc
         context = self._context(
@@ -216,7 +217,7 @@ class GeneratedTRDDocumentAdmin(ReadOnlyAdminMixin, SessionLinkMixin, ExactIdSea
         if old is None:
             return TemplateResponse(request, "admin/sessions_app/generatedtrddocument/compare.html", context)
         try:
-            comparison = selectors.trd_compare(session_id=session_id, from_version=old, to_version=new)
+            comparison = selectors.trd_compare(session=session, from_version=old, to_version=new)
         except TRDNotFound as exc:
             raise Http404(exc.message) from exc
         except InvalidValue as exc:
