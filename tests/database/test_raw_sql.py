@@ -27,7 +27,7 @@ REVIEWED = {
     ("tooling/seeding/runner.py", "analyze"): "table names from the ANALYZE_GROUPS constant",
     ("design_bridge/shared_schema.py", "bootstrap"): "schema and table names are module constants",
     ("design_bridge/shared_schema.py", "unbootstrap"): "schema and table names are module constants",
-    ("tooling/management/commands/load_compare.py", "_track_functions"): "psycopg.sql: the database name "
+    ("tooling/load/compare.py", "_track_functions"): "psycopg.sql: the database name "
     "as an Identifier, the SET/RESET text a constant",
     ("techspec_project/migration_operations.py", "_set_action"): "identifiers quoted with quote_name; the ON DELETE "
     "action comes from the migration's own code",

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from tooling.benchmarks import markdown
-from tooling.management.commands import bench_report, load_compare, load_report
+from tooling import markdown
+from tooling.benchmarks import report as bench_report
+from tooling.events_bench import report as events_report
+from tooling.load import compare as load_compare
+from tooling.load import run as load_run
 
 
 def test_bench_report_and_load_report_write_through_the_same_function():
     assert bench_report.update_block is markdown.update_block
-    assert load_report.update_block is markdown.update_block
+    assert load_run.update_block is markdown.update_block
     assert load_compare.update_block is markdown.update_block
+    assert events_report.update_block is markdown.update_block
 
 
 def test_the_triggers_comparison_states_the_server_cpu_per_request_beside_requests_per_second():

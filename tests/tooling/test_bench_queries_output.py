@@ -96,7 +96,7 @@ def test_the_sample_counts_follow_the_nearest_rank_rule():
 
 
 def test_the_performance_page_notes_a_percentile_that_is_the_maximum():
-    from tooling.management.commands.bench_report import render_section
+    from tooling.benchmarks.report import render_section
 
     report = {"date": "2026-12-01T00:00:00+00:00", "scale": {"tech_spec_sessions": 10}, "results": [],
               "machine": {"cores": 2, "memory_gib": 4, "postgresql": "18", "python": "3.11"},

@@ -14,8 +14,9 @@ from django.core.management import CommandError, call_command
 from psycopg import sql
 
 from techspec_project.database_url import server_url
-from tooling.benchmarks.runner import percentile
-from tooling.management.commands.load_report import classify, client_times, update_block
+from tooling.benchmarks.percentiles import percentile
+from tooling.load.mix import classify, client_times
+from tooling.markdown import update_block
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -42,9 +42,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from psycopg import sql
 
+from tooling.benchmarks.context import benchmark_session, run_pattern, selected
 from tooling.benchmarks.explain import plan_of, seq_scanned, shape
 from tooling.benchmarks.patterns import Pattern
-from tooling.benchmarks.runner import benchmark_session, run_pattern, selected
 from tooling.seeding.config import SeedConfig
 from tooling.seeding.runner import run_seed
 

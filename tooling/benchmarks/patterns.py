@@ -168,7 +168,7 @@ PATTERNS: list[Pattern] = [
     Pattern(
         "admin_design_decisions_changelist", 300, "admin", lambda c: _admin(c, c.admin_urls["design_decisions"])
     ),
-    # Issue 17, lists/timeline/health: a session with 10,000 messages (runner._busy_session), its
+    # Issue 17, lists/timeline/health: a session with 10,000 messages (context._busy_session), its
     # timeline through the selector and its change page (which shows the timeline's first page).
     Pattern("session_timeline_page_10k", 30, "list", _timeline_page),
     Pattern("admin_session_timeline_10k", 300, "admin", _admin_timeline),

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from sessions_app.choices import SessionStatus
+
 # Every timestamp is an offset from this instant, so a seed means the same rows on any day.
 BASE_TIME = datetime(2025, 1, 1, tzinfo=UTC)
 BASE_MS = int(BASE_TIME.timestamp() * 1000)
@@ -12,16 +14,15 @@ BASE_MS = int(BASE_TIME.timestamp() * 1000)
 SPAN_MS = 365 * 24 * 3600 * 1000
 
 # Status mix before adjustment. Completed sessions must own a TRD, so their share
-# is capped by the TRD average (see SeedConfig.status_weights).
-BASE_STATUS_WEIGHTS = {
-    "completed": 0.40,
-    "in_progress": 0.15,
-    "waiting_user": 0.15,
-    "pending": 0.10,
-    "failed": 0.12,
-    "cancelled": 0.08,
+# is capped by the TRD average (see SeedConfig.status_table). Their order does not matter.
+BASE_STATUS_WEIGHTS: dict[SessionStatus, float] = {
+    SessionStatus.COMPLETED: 0.40,
+    SessionStatus.IN_PROGRESS: 0.15,
+    SessionStatus.WAITING_USER: 0.15,
+    SessionStatus.PENDING: 0.10,
+    SessionStatus.FAILED: 0.12,
+    SessionStatus.CANCELLED: 0.08,
 }
-STATUS_ORDER = tuple(BASE_STATUS_WEIGHTS)
 
 # Per-session averages may not exceed this: child keys are session_index * 2**16 + n.
 MAX_AVERAGE = 1000.0
@@ -68,24 +69,25 @@ class SeedConfig:
         # so a job and every session that references it commit together.
         return self.batch_size - self.batch_size % 2
 
-    def status_thresholds(self) -> list[float]:
-        """Cumulative upper bounds of each status in STATUS_ORDER, for a uniform draw in [0, 1)."""
-        weights = dict(BASE_STATUS_WEIGHTS)
+    def status_table(self) -> tuple[tuple[str, float], ...]:
+        """Each status with the lower bound of its share of [0, 1), in ascending order of bounds.
+
+        A uniform draw u takes the status of the last row whose bound is <= u (statements.py
+        looks it up with width_bucket). Every status carries its own bound, so the order of
+        BASE_STATUS_WEIGHTS cannot give one status another's share.
+        """
         # Every completed session has at least one TRD, so completed <= the TRD average.
-        completed = min(weights["completed"], self.trds)
-        rest = 1.0 - weights["completed"]
-        scale = (1.0 - completed) / rest
-        weights = {k: (completed if k == "completed" else v * scale) for k, v in weights.items()}
-        bounds, total = [], 0.0
-        for status in STATUS_ORDER:
-            total += weights[status]
-            bounds.append(total)
-        bounds[-1] = 1.0
-        return bounds
+        completed = self.completed_share
+        scale = (1.0 - completed) / (1.0 - BASE_STATUS_WEIGHTS[SessionStatus.COMPLETED])
+        rows, floor = [], 0.0
+        for status, weight in BASE_STATUS_WEIGHTS.items():
+            rows.append((str(status.value), floor))
+            floor += completed if status == SessionStatus.COMPLETED else weight * scale
+        return tuple(rows)
 
     @property
     def completed_share(self) -> float:
-        return min(BASE_STATUS_WEIGHTS["completed"], self.trds)
+        return min(BASE_STATUS_WEIGHTS[SessionStatus.COMPLETED], self.trds)
 
     @property
     def extra_trds_per_completed(self) -> float:

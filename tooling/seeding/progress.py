@@ -1,10 +1,14 @@
-"""What a seed run shows while it works: per-table rows, rows/s and ETA, redrawn on a terminal."""
+"""What a seed run shows: while it works, per-table rows, rows/s and ETA, redrawn on a terminal;
+at the end, the summary table."""
 
 from __future__ import annotations
 
 import threading
 import time
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from tooling.seeding.runner import SeedResult
 
 
 def _eta(seconds: float | None) -> str:
@@ -73,3 +77,20 @@ class Progress:
             f"{total_rows / elapsed:,.0f} rows/s, ETA {_eta(eta)}\n"
         )
         self.stream.flush()
+
+
+def summary(result: SeedResult) -> str:
+    """seed_data's closing table: rows per table, then the seed, mode and speed."""
+    lines = []
+    if result.cleared is not None:
+        lines.append("Cleared: " + ", ".join(f"{n:,} {t}" for t, n in result.cleared.items()) + ".")
+    width = max([len(t) for t in result.tables] + [5])
+    lines += [f"{'table':<{width}}  {'rows':>12}", f"{'-' * width}  {'-' * 12}"]
+    lines += [f"{t:<{width}}  {n:>12,}" for t, n in result.tables.items()]
+    lines += [f"{'-' * width}  {'-' * 12}", f"{'total':<{width}}  {result.total_rows:>12,}"]
+    seconds = max(result.seconds, 1e-9)
+    lines.append(
+        f"Seed {result.seed}, {result.mode} mode, {result.workers} worker(s): {result.sessions:,} sessions, "
+        f"{result.total_rows:,} rows in {result.seconds:.1f} s ({result.total_rows / seconds:,.0f} rows/s)."
+    )
+    return "\n".join(lines)

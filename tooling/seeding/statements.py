@@ -11,9 +11,11 @@ are unique per draw.
 
 from __future__ import annotations
 
-# Stage order: index 0..7 in SessionStage order; progress of a stage lies in [lo, lo + width).
-STAGES = ("initialization", "analysis", "research", "decisions", "code_analysis", "generation", "validation",
-          "completed")
+from design_bridge.shared_schema import REQUIRED_COLUMNS
+from sessions_app.choices import SessionStage
+
+# Stage index 0..7 in SessionStage order; progress of a stage lies in [lo, lo + width).
+STAGES = tuple(str(stage.value) for stage in SessionStage)
 STAGE_PROGRESS_LO = (0, 5, 20, 40, 55, 70, 85, 100)
 STAGE_PROGRESS_WIDTH = (5, 15, 20, 15, 15, 15, 15, 1)
 
@@ -62,9 +64,7 @@ FROM (
            pg_temp.sn(i, 10, %(errors)s) AS n_err
     FROM (
         SELECT i, {job},
-               CASE WHEN u < %(t0)s THEN 'completed' WHEN u < %(t1)s THEN 'in_progress'
-                    WHEN u < %(t2)s THEN 'waiting_user' WHEN u < %(t3)s THEN 'pending'
-                    WHEN u < %(t4)s THEN 'failed' ELSE 'cancelled' END AS status
+               (%(status_names)s::text[])[width_bucket(u, %(status_floors)s::float8[])] AS status
         FROM (SELECT i, pg_temp.su(i, 1) AS u FROM generate_series(%(lo)s::bigint, %(hi)s::bigint - 1) AS i) AS d
         {join}
     ) AS s
@@ -92,36 +92,51 @@ def shape_sql(*, verify: bool, base_ms: int, step_ms: int) -> str:
 
 
 # --- shared.* stubs (bootstrap mode only) --------------------------------------------
+
+
+def _shared_insert(table: str, values: dict[str, str], source: str) -> str:
+    """INSERT INTO shared.<table> ... SELECT, its columns those design_bridge/shared_schema.py defines.
+
+    `values` gives each column's expression; a column added there and not here (or the
+    reverse) fails at import, not halfway through a seed.
+    """
+    columns = REQUIRED_COLUMNS[table]
+    if set(values) != set(columns):
+        raise ValueError(f"shared.{table}: the seeder writes {sorted(values)}, the schema has {sorted(columns)}")
+    return (f"INSERT INTO shared.{table} ({', '.join(columns)})\nSELECT "
+            + ",\n       ".join(values[column] for column in columns) + "\n" + source)
+
+
 # Stub jobs of sessions [lo, hi): job g serves sessions 2g and 2g+1.
-INSERT_JOBS = """
-INSERT INTO shared.design_jobs (id, project_id, user_id, status, created_at, updated_at, completed_at)
-SELECT pg_temp.job_id(g), pg_temp.job_project_id(g), pg_temp.suuid(pg_temp.job_ms(g), g, 22), 'completed',
-       pg_temp.ts(pg_temp.job_ms(g)), pg_temp.ts(pg_temp.job_ms(g) + 7200000), pg_temp.ts(pg_temp.job_ms(g) + 7200000)
-FROM generate_series(%(lo)s::bigint / 2, (%(hi)s::bigint - 1) / 2) AS g
-"""
-INSERT_STUB_MARKS = """
-INSERT INTO seed_stub_design_jobs (design_job_id)
-SELECT pg_temp.job_id(g) FROM generate_series(%(lo)s::bigint / 2, (%(hi)s::bigint - 1) / 2) AS g
-"""
-INSERT_OUTPUTS = """
-INSERT INTO shared.design_outputs (id, job_id, output_type, content, file_path, created_at)
-SELECT pg_temp.suuid(pg_temp.job_ms(g) + 3600000 + o * 1000, g * 8 + o, 25), pg_temp.job_id(g),
-       (%(output_types)s::text[])[o], (%(output_contents)s::text[])[o],
-       CASE WHEN (%(output_types)s::text[])[o] = 'ai_studio_code'
-            THEN 'ai-studio/' || pg_temp.job_id(g) || '/src/App.tsx' END,
-       pg_temp.ts(pg_temp.job_ms(g) + 3600000 + o * 1000)
-FROM generate_series(%(lo)s::bigint / 2, (%(hi)s::bigint - 1) / 2) AS g,
-     generate_series(1, cardinality(%(output_types)s::text[])) AS o
-"""
-INSERT_DECISIONS = """
-INSERT INTO shared.design_decisions (id, job_id, decision_type, decision_value, reasoning, created_at)
-SELECT pg_temp.suuid(pg_temp.job_ms(g) + 1800000 + d * 1000, g * 8 + d, 27), pg_temp.job_id(g),
-       (%(decision_types)s::text[])[x.n + 1], (%(decision_values)s::text[])[x.n + 1],
-       (%(decision_reasons)s::text[])[x.n + 1], pg_temp.ts(pg_temp.job_ms(g) + 1800000 + d * 1000)
-FROM generate_series(%(lo)s::bigint / 2, (%(hi)s::bigint - 1) / 2) AS g,
-     generate_series(1, 2 + pg_temp.sp(g, 26, 2)) AS d,
-     LATERAL (SELECT mod(pg_temp.sp(g, 28, 5) + d, 5) AS n) AS x
-"""
+_STUB_JOBS = "FROM generate_series(%(lo)s::bigint / 2, (%(hi)s::bigint - 1) / 2) AS g"
+INSERT_JOBS = _shared_insert("design_jobs", {
+    "id": "pg_temp.job_id(g)",
+    "project_id": "pg_temp.job_project_id(g)",
+    "user_id": "pg_temp.suuid(pg_temp.job_ms(g), g, 22)",
+    "status": "'completed'",
+    "created_at": "pg_temp.ts(pg_temp.job_ms(g))",
+    "updated_at": "pg_temp.ts(pg_temp.job_ms(g) + 7200000)",
+    "completed_at": "pg_temp.ts(pg_temp.job_ms(g) + 7200000)",
+}, _STUB_JOBS)
+INSERT_STUB_MARKS = "INSERT INTO seed_stub_design_jobs (design_job_id)\nSELECT pg_temp.job_id(g) " + _STUB_JOBS
+INSERT_OUTPUTS = _shared_insert("design_outputs", {
+    "id": "pg_temp.suuid(pg_temp.job_ms(g) + 3600000 + o * 1000, g * 8 + o, 25)",
+    "job_id": "pg_temp.job_id(g)",
+    "output_type": "(%(output_types)s::text[])[o]",
+    "content": "(%(output_contents)s::text[])[o]",
+    "file_path": "CASE WHEN (%(output_types)s::text[])[o] = 'ai_studio_code' "
+                 "THEN 'ai-studio/' || pg_temp.job_id(g) || '/src/App.tsx' END",
+    "created_at": "pg_temp.ts(pg_temp.job_ms(g) + 3600000 + o * 1000)",
+}, _STUB_JOBS + ",\n     generate_series(1, cardinality(%(output_types)s::text[])) AS o")
+INSERT_DECISIONS = _shared_insert("design_decisions", {
+    "id": "pg_temp.suuid(pg_temp.job_ms(g) + 1800000 + d * 1000, g * 8 + d, 27)",
+    "job_id": "pg_temp.job_id(g)",
+    "decision_type": "(%(decision_types)s::text[])[x.n + 1]",
+    "decision_value": "(%(decision_values)s::text[])[x.n + 1]",
+    "reasoning": "(%(decision_reasons)s::text[])[x.n + 1]",
+    "created_at": "pg_temp.ts(pg_temp.job_ms(g) + 1800000 + d * 1000)",
+}, _STUB_JOBS + ",\n     generate_series(1, 2 + pg_temp.sp(g, 26, 2)) AS d,\n"
+   "     LATERAL (SELECT mod(pg_temp.sp(g, 28, 5) + d, 5) AS n) AS x")
 
 # --- techspec tables -----------------------------------------------------------------
 INSERT_SESSIONS = """

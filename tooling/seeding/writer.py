@@ -115,7 +115,7 @@ class BatchWriter:
 
     def _base_params(self) -> dict:
         c = self.config
-        t = c.status_thresholds()
+        statuses = c.status_table()
         return {
             "seed": c.seed,
             "users": user_pool_size(c.sessions, self.jobs if self.verify else None),
@@ -124,7 +124,8 @@ class BatchWriter:
             "conversations": c.conversations,
             "errors": c.errors,
             "extra_trds": c.extra_trds_per_completed,
-            **{f"t{n}": t[n] for n in range(5)},
+            "status_names": [name for name, _ in statuses],
+            "status_floors": [floor for _, floor in statuses],
             "stages": list(st.STAGES),
             "stage_lo": list(st.STAGE_PROGRESS_LO),
             "stage_width": list(st.STAGE_PROGRESS_WIDTH),

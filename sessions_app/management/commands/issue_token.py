@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from sessions_app.api import token_keys
-from sessions_app.api.authentication import ROLES, PlatformAccessToken
+from sessions_app.api.authentication import ROLES
 
 TTL_PATTERN = re.compile(r"^(\d+)([smhd])$")
 UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
@@ -52,11 +52,7 @@ class Command(BaseCommand):
             raise CommandError(f"--user-id {raw_user!r} is not a UUID, e.g. {uuid.uuid4()}.") from None
         lifetime = parse_ttl(options["ttl"])
 
-        token = PlatformAccessToken()
-        token.set_exp(lifetime=lifetime)
-        token["user_id"] = str(user_id)
-        token["role"] = options["role"]
-        signed = self._signed(token.payload, options["private_key"], options["kid"])
+        signed = self._signed(user_id, options["role"], lifetime, options["private_key"], options["kid"])
 
         if options["json"]:
             payload = {"token": signed, "user_id": str(user_id), "role": options["role"],
@@ -65,12 +61,12 @@ class Command(BaseCommand):
         else:
             self.stdout.write(signed)
 
-    def _signed(self, payload: dict, key_file: str | None, kid: str | None) -> str:
+    def _signed(self, user_id: uuid.UUID, role: str, ttl: timedelta, key_file: str | None, kid: str | None) -> str:
         algorithm = settings.JWT_ALGORITHM
         if algorithm == "HS256":
             if key_file:
                 raise CommandError("--private-key is for RS256/ES256; JWT_ALGORITHM is HS256 (JWT_SIGNING_KEY signs).")
-            return token_keys.token_sign(payload, kid=kid)
+            return token_keys.token_issue(role=role, user_id=user_id, ttl=ttl, kid=kid)
         if not key_file:
             raise CommandError(
                 f"JWT_ALGORITHM is {algorithm}: this server only verifies tokens. Pass the issuer's "
@@ -81,6 +77,6 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"--private-key {key_file!r} cannot be read: {exc}") from None
         try:
-            return token_keys.token_sign(payload, private_key=private_key, kid=kid)
+            return token_keys.token_issue(role=role, user_id=user_id, ttl=ttl, private_key=private_key, kid=kid)
         except (ValueError, TypeError) as exc:  # not a PEM key, or one of the wrong type
             raise CommandError(f"--private-key {key_file!r} is not a {algorithm} private key: {exc}") from None

@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from tooling.benchmarks.context import NothingToMeasure
 from tooling.benchmarks.explain import SEQ_SCAN_MIN_ROWS
 from tooling.benchmarks.patterns import PATTERNS
-from tooling.benchmarks.runner import NothingToMeasure, Result, run_all
+from tooling.benchmarks.runner import Result, run_all
+from tooling.benchmarks.text import report_lines
 
 
 def _threshold(text: str) -> tuple[str, float]:
@@ -82,38 +85,9 @@ class Command(BaseCommand):
         outcome = f"error: {result.error}" if result.error else f"p50 {result.p50_ms:.2f} ms"
         self.stderr.write(f"  [{done}/{total}] {result.name}: {outcome}", style_func=_plain)
 
-    def _print(self, report: dict) -> None:
-        m, scale = report["machine"], report["scale"]
-        self.stdout.write(
-            f"bench_queries  {m['cores']} cores, {m['memory_gib']} GiB, PostgreSQL {m['postgresql']}, "
-            f"Python {m['python']}, {report['reps']} reps after {report['warmup']} warm-up"
-        )
-        self.stdout.write("scale: " + ", ".join(f"{t} {n:,}" for t, n in scale.items()))
-        at_max = report["percentiles_at_max"]
-        p95, p99 = (f"{q}=max" if q in at_max else q for q in ("p95", "p99"))
-        header = (f"{'pattern':34} {'p50':>8} {p95:>8} {p99:>8} {'max':>8} {'q':>3} {'rows':>5} "
-                  f"{'raw p50':>8} {'orm/raw':>7} {'limit':>6}  result")
-        self.stdout.write(header)
-        self.stdout.write("-" * len(header))
-        for r in report["results"]:
-            if r.error:
-                self.stdout.write(f"{r.name:34} ERROR {r.error}")
-                continue
-            raw = f"{r.raw_p50_ms:8.2f}" if r.raw_p50_ms is not None else f"{'-':>8}"
-            ratio = f"{r.orm_over_raw:7.2f}" if r.orm_over_raw is not None else f"{'-':>7}"
-            verdict = "ok" if r.ok else ("SLOW" if not r.within_threshold else "SEQ SCAN " + ",".join(r.seq_scans))
-            self.stdout.write(
-                f"{r.name:34} {r.p50_ms:8.2f} {r.p95_ms:8.2f} {r.p99_ms:8.2f} {r.max_ms:8.2f} {r.queries:3} "
-                f"{r.rows:5} {raw} {ratio} {r.threshold_ms:6g}  {verdict}"
-            )
-        for name, why in report["skipped"].items():
-            self.stdout.write(f"{name:34} skipped: {why}")
-        self.stdout.write("times in ms; q = SQL queries per call; orm/raw = ORM p50 ÷ raw psycopg p50")
-        for name, needed in at_max.items():
-            self.stdout.write(
-                f"{name}=max: {report['reps']} timed calls per pattern are too few for a {name} (nearest rank): "
-                f"it is the slowest call. Use --reps {needed} or more to tell {name} from max."
-            )
+    def _print(self, report: dict[str, Any]) -> None:
+        for line in report_lines(report):
+            self.stdout.write(line)
 
 
 def _plain(text: str) -> str:

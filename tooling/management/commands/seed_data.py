@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from tooling.seeding.config import SeedConfig
+from tooling.seeding.progress import summary
 from tooling.seeding.runner import SeedAlreadyPresent, SeedInterrupted, SeedResult, run_seed
 from tooling.seeding.writer import NoDesignJobs
 
@@ -124,22 +126,8 @@ class Command(BaseCommand):
             ) from None
         self._report(result, opts)
 
-    def _report(self, result: SeedResult, opts) -> None:
+    def _report(self, result: SeedResult, opts: dict[str, Any]) -> None:
         if opts["json"]:
             self.stdout.write(json.dumps(result.as_dict(), indent=2))
-            return
-        if opts["quiet"]:
-            return
-        if result.cleared is not None:
-            removed = ", ".join(f"{n:,} {t}" for t, n in result.cleared.items())
-            self.stdout.write(f"Cleared: {removed}.")
-        seconds = max(result.seconds, 1e-9)
-        width = max([len(t) for t in result.tables] + [5])
-        lines = [f"{'table':<{width}}  {'rows':>12}", f"{'-' * width}  {'-' * 12}"]
-        lines += [f"{t:<{width}}  {n:>12,}" for t, n in result.tables.items()]
-        lines += [f"{'-' * width}  {'-' * 12}", f"{'total':<{width}}  {result.total_rows:>12,}"]
-        self.stdout.write("\n".join(lines))
-        self.stdout.write(
-            f"Seed {result.seed}, {result.mode} mode, {result.workers} worker(s): {result.sessions:,} sessions, "
-            f"{result.total_rows:,} rows in {result.seconds:.1f} s ({result.total_rows / seconds:,.0f} rows/s)."
-        )
+        elif not opts["quiet"]:
+            self.stdout.write(summary(result))

@@ -12,26 +12,17 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import random
 import resource
-import secrets
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import psutil
 import psycopg
-from django.conf import settings
 
-from tooling.benchmarks.runner import percentile
-
-ROOT = Path(settings.BASE_DIR)
-GUNICORN_CONF = ROOT / "techspec_project" / "gunicorn.conf.py"
+from tooling.benchmarks.percentiles import percentile
+from tooling.load.server import free_port, production_env
 
 
 @dataclass
@@ -52,36 +43,15 @@ def raise_open_files_limit(wanted: int) -> int:
     return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
 
 
-def start_server(url: str, workers: int, tmp: Path) -> tuple[subprocess.Popen, int, Path]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    (tmp / "static").mkdir(exist_ok=True)
-    env = {
-        **os.environ, "DJANGO_SETTINGS_MODULE": "techspec_project.settings", "DATABASE_URL": url,
-        "DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(50),
-        "JWT_SIGNING_KEY": settings.SIMPLE_JWT["SIGNING_KEY"], "DESIGN_BRIDGE_MODE": "verify",
-        "SECURE_SSL_REDIRECT": "false", "STATIC_ROOT": str(tmp / "static"), "HOST": "127.0.0.1",
-        "PORT": str(port), "WEB_CONCURRENCY": str(workers), "GUNICORN_WORKER_CLASS": "asgi",
+def server_env(url: str, workers: int, tmp: Path) -> tuple[dict[str, str], int]:
+    """`make serve`'s stack for the events: uvicorn workers; the server's environment and port."""
+    port = free_port()
+    return {
+        **production_env(url, tmp, port), "WEB_CONCURRENCY": str(workers), "GUNICORN_WORKER_CLASS": "asgi",
         "LOG_LEVEL": "WARNING",
         # One staff token follows every session: the benchmark measures delivery, not the per-caller guards.
         "API_USER_RATE": "100000000/min", "EVENTS_MAX_SOCKETS_PER_CALLER": "1000000",
-    }
-    log = tmp / "server.log"
-    with log.open("w") as log_file:
-        process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF)], cwd=ROOT, env=env,
-                                   stdout=log_file, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server exited:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2):
-                return process, port, log
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError(f"the server did not answer /health:\n{log.read_text()[-3000:]}")
+    }, port
 
 
 def tree_rss_mib(pid: int) -> float:

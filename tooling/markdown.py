@@ -1,4 +1,5 @@
-"""The one writer of generated Markdown sections: bench_report and load_report rewrite their own blocks.
+"""The one writer of generated Markdown sections in docs/: every report of tooling (bench, load,
+load_compare, events) rewrites its own block through update_block.
 
 A block sits between `<!-- KEY start -->` and `<!-- KEY end -->`; text outside
 the markers (hand-written prose, other blocks) is never touched.
@@ -8,6 +9,8 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+
+from django.conf import settings
 
 # The opening of docs/PERFORMANCE.md when a run creates it.
 PERFORMANCE_HEADER = """# Performance
@@ -19,6 +22,11 @@ scale's section below. Nothing here is typed by hand. Times are wall-clock on
 the machine named in each section; p95 limits are the `--check` defaults.
 
 """
+
+
+def docs_path(name: str = "PERFORMANCE.md") -> Path:
+    """A file of the project's docs/ folder (docs/PERFORMANCE.md unless named)."""
+    return Path(settings.BASE_DIR) / "docs" / name
 
 
 def update_block(path: Path, key: str, body: str, *, new_file: str = "") -> None:
