@@ -14,6 +14,7 @@ from tooling.benchmarks.explain import SEQ_SCAN_MIN_ROWS
 from tooling.benchmarks.patterns import PATTERNS
 from tooling.benchmarks.runner import Result, run_all
 from tooling.benchmarks.text import report_lines
+from tooling.progress import progress_line
 
 
 def _threshold(text: str) -> tuple[str, float]:
@@ -83,12 +84,9 @@ class Command(BaseCommand):
     def _progress(self, result: Result, done: int, total: int) -> None:
         # Progress, not an error: stderr keeps stdout for the report, without the error colour.
         outcome = f"error: {result.error}" if result.error else f"p50 {result.p50_ms:.2f} ms"
-        self.stderr.write(f"  [{done}/{total}] {result.name}: {outcome}", style_func=_plain)
+        progress_line(self.stderr)(f"  [{done}/{total}] {result.name}: {outcome}")
 
     def _print(self, report: dict[str, Any]) -> None:
         for line in report_lines(report):
             self.stdout.write(line)
 
-
-def _plain(text: str) -> str:
-    return text

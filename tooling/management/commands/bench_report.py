@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from tooling.benchmarks.report import bench_report
 from tooling.markdown import docs_path
+from tooling.progress import progress_line
 
 
 class Command(BaseCommand):
@@ -28,6 +29,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         printed = bench_report(sessions=opts["sessions"], reps=opts["reps"], reseed=opts["reseed"],
-                               output=Path(opts["output"]), progress=self.stderr.write)
+                               output=Path(opts["output"]), progress=progress_line(self.stderr))
         self.stdout.write(printed)
         self.stdout.write(f"Updated {opts['output']} (section for {opts['sessions']:,} sessions).")

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tooling.events_bench.report import events_bench, render, write_events_docs
+from tooling.progress import progress_line
 
 
 class Command(BaseCommand):
@@ -32,11 +33,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         result = events_bench(sockets=opts["sockets"], sessions=opts["sessions"], rate=opts["rate"],
                               seconds=opts["seconds"], storm_seconds=opts["storm_seconds"], workers=opts["workers"],
-                              progress=self.stderr.write)
+                              progress=progress_line(self.stderr))
         section = render(result)
         self.stdout.write(json.dumps(result, indent=2) if opts["json"] else section)
         if not opts["no_write"]:
             write_events_docs(section)
-            self.stderr.write("Updated docs/PERFORMANCE.md.")
+            progress_line(self.stderr)("Updated docs/PERFORMANCE.md.")
         if any(result["total"].values()):
             raise CommandError(f"Events lost, duplicated or out of order: {result['total']}.")

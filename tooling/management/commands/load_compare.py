@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tooling.load.compare import CompareOptions, load_compare, write_compare
+from tooling.progress import progress_line
 
 
 class Command(BaseCommand):
@@ -31,8 +32,8 @@ class Command(BaseCommand):
         options = CompareOptions(sessions=opts["sessions"], seconds=opts["seconds"], rounds=opts["rounds"],
                                  connections=opts["connections"], workers=opts["workers"], threads=opts["threads"],
                                  what=opts["what"])
-        section = load_compare(options, progress=self.stderr.write)
+        section = load_compare(options, progress=progress_line(self.stderr))
         self.stdout.write(section)
         if not opts["no_write"]:
             write_compare(section, opts["what"])
-            self.stderr.write("Updated docs/PERFORMANCE.md.")
+            progress_line(self.stderr)("Updated docs/PERFORMANCE.md.")

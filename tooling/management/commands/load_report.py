@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from tooling.load.report import render_section
 from tooling.load.run import LoadOptions, check_writes, load_run, write_load_docs
 from tooling.load.server import ServerShape
+from tooling.progress import progress_line
 
 
 class Command(BaseCommand):
@@ -49,9 +50,9 @@ class Command(BaseCommand):
             targets=opts["targets"], reseed=opts["reseed"],
             shape=ServerShape(workers=opts["workers"], threads=opts["threads"], worker_class=opts["worker_class"]),
         )
-        report = load_run(options, progress=self.stderr.write)
+        report = load_run(options, progress=progress_line(self.stderr))
         self.stdout.write(json.dumps(report, indent=2) if opts["json"] else render_section(report))
         if not opts["no_write"]:
             write_load_docs(report)
-            self.stderr.write("Updated docs/PERFORMANCE.md and the capacity block of docs/DEPLOYMENT.md.")
+            progress_line(self.stderr)("Updated docs/PERFORMANCE.md and the capacity block of docs/DEPLOYMENT.md.")
         check_writes(report)

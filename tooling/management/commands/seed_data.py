@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from tooling.progress import ProgressStream
 from tooling.seeding.config import SeedConfig
 from tooling.seeding.progress import summary
 from tooling.seeding.runner import SeedAlreadyPresent, SeedInterrupted, SeedResult, run_seed
@@ -20,22 +21,6 @@ from tooling.seeding.writer import NoDesignJobs
 
 # Below this many sessions a second connection costs more than it saves.
 PARALLEL_FROM = 20_000
-
-
-class _Unstyled:
-    """The command's stderr without its error colour and automatic newline: progress is not an error."""
-
-    def __init__(self, wrapper):
-        self._wrapper = wrapper
-
-    def write(self, text: str) -> None:
-        self._wrapper.write(text, style_func=lambda line: line, ending="")
-
-    def flush(self) -> None:
-        self._wrapper.flush()
-
-    def isatty(self) -> bool:
-        return self._wrapper.isatty()
 
 
 class Command(BaseCommand):
@@ -98,7 +83,8 @@ class Command(BaseCommand):
         verify = settings.DESIGN_BRIDGE_MODE == "verify"
         try:
             result = run_seed(
-                config, verify=verify, clear=opts["clear"], workers=workers, progress_stream=_Unstyled(self.stderr),
+                config, verify=verify, clear=opts["clear"], workers=workers,
+                progress_stream=ProgressStream(self.stderr),
                 show_progress=not (opts["quiet"] or opts["json"]),
             )
         except NoDesignJobs:
