@@ -29,7 +29,6 @@ from techspec_project.uuids import lenient_uuid
 
 VERIFIED_TOKENS_KEPT = 4096
 
-ROLES = TOKEN_ROLES  # issue_token's --role choices
 
 
 class PlatformTokenUser(TokenUser):
@@ -89,6 +88,6 @@ class PlatformJWTAuthentication(JWTStatelessUserAuthentication):
             user.user_uuid  # noqa: B018 - validates the claim
         except ValueError:
             raise InvalidToken("Token user_id is not a UUID.") from None
-        if user.role not in ROLES:
-            raise InvalidToken(f"Token role must be one of {', '.join(ROLES)}.")
+        if user.role not in TOKEN_ROLES:
+            raise InvalidToken(f"Token role must be one of {', '.join(TOKEN_ROLES)}.")
         return user

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from sessions_app.api import token_keys
-from sessions_app.api.authentication import ROLES
+from sessions_app.roles import TOKEN_ROLES, Role
 
 TTL_PATTERN = re.compile(r"^(\d+)([smhd])$")
 UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
@@ -34,7 +34,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--user-id", default=None, help="The platform user's UUID (default: a new random one).")
-        parser.add_argument("--role", choices=ROLES, default="user", help="Role claim (default: user).")
+        parser.add_argument(
+            "--role", choices=[role.value for role in TOKEN_ROLES], default=Role.USER.value,
+            help="Role claim (default: user).",
+        )
         parser.add_argument("--ttl", default="60m", help="Lifetime such as 30m, 12h, 7d (default: 60m).")
         parser.add_argument("--json", action="store_true", help="Print a JSON object instead of the bare token.")
         parser.add_argument(
