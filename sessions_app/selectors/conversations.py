@@ -32,20 +32,20 @@ class ConversationPage:
     next_cursor: str | None
 
 
-def encode_cursor(timestamp: datetime, message_id) -> str:
+def encode_cursor(timestamp: datetime, message_id: Id) -> str:
     raw = f"{timestamp.isoformat()}|{message_id}".encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor) -> tuple[datetime, uuid.UUID]:
+def decode_cursor(cursor: str | tuple[datetime, Id]) -> tuple[datetime, uuid.UUID]:
     """(timestamp, id) from a cursor string or tuple; InvalidCursor for anything else."""
     try:
         if isinstance(cursor, tuple):
             timestamp, message_id = cursor
         else:
             padded = cursor + "=" * (-len(cursor) % 4)
-            timestamp, message_id = base64.urlsafe_b64decode(padded).decode().split("|")
-            timestamp = datetime.fromisoformat(timestamp)
+            at, message_id = base64.urlsafe_b64decode(padded).decode().split("|")
+            timestamp = datetime.fromisoformat(at)
         message_id = message_id if isinstance(message_id, uuid.UUID) else uuid.UUID(str(message_id))
     except (TypeError, ValueError, AttributeError, binascii.Error, UnicodeDecodeError):
         raise InvalidCursor(cursor) from None

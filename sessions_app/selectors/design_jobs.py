@@ -21,7 +21,7 @@ def design_job_list(*, owner_id: Id | None = None) -> QuerySet[DesignJob]:
 def design_job_detail(*, design_job_id: Id, owner_id: Id | None = None) -> DesignJob:
     """The job with `outputs` (by type) and `decisions` (oldest first) prefetched: three queries."""
     pk = as_uuid(design_job_id, DesignJobNotFound)
-    job = (
+    rows = (
         design_job_list(owner_id=owner_id)
         .filter(pk=pk)
         .prefetch_related(
@@ -29,7 +29,7 @@ def design_job_detail(*, design_job_id: Id, owner_id: Id | None = None) -> Desig
             Prefetch("decisions", queryset=DesignDecision.objects.order_by("created_at", "id")),
         )
     )
-    job = only_row(job)
+    job = only_row(rows)
     if job is None:
         raise DesignJobNotFound(design_job_id)
     return job

@@ -9,7 +9,8 @@ from sessions_app.models import AgentErrorLog
 from sessions_app.selectors._common import only_row, visible_sessions
 
 
-def error_log_list(*, owner_id: Id | None = None, session_id: Id | None = None, node=None, error_type=None,
+def error_log_list(*, owner_id: Id | None = None, session_id: Id | None = None, node: str | None = None,
+                   error_type: str | None = None,
                    recovered: bool | None = None) -> QuerySet[AgentErrorLog]:
     """Errors newest first, filtered; an owner sees only the errors of their sessions.
 
@@ -23,7 +24,7 @@ def error_log_list(*, owner_id: Id | None = None, session_id: Id | None = None, 
     return errors.order_by("-created_at", "-id")
 
 
-def error_log_get(*, error_id, owner_id=None) -> AgentErrorLog:
+def error_log_get(*, error_id: Id, owner_id: Id | None = None) -> AgentErrorLog:
     """One error; an error of another owner's session is ErrorLogNotFound, like a missing one."""
     pk = as_uuid(error_id, ErrorLogNotFound)
     error = only_row(error_log_list(owner_id=owner_id).filter(pk=pk))

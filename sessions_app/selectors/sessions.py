@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -57,12 +59,12 @@ def session_get(*, session_id: Id, owner_id: Id | None = None) -> TechSpecSessio
     return session
 
 
-def _latest_error(data: dict | None) -> LatestError | None:
+def _latest_error(data: dict[str, Any] | None) -> LatestError | None:
     if data is None:
         return None
     return LatestError(
         id=uuid.UUID(data["id"]), node=data["node"], error_type=data["error_type"], message=data["message"],
-        retry_count=data["retry_count"], created_at=parse_datetime(data["created_at"]),
+        retry_count=data["retry_count"], created_at=datetime.fromisoformat(data["created_at"]),
     )
 
 
@@ -79,7 +81,7 @@ def session_status_summary(*, session_id: Id, owner_id: Id | None = None) -> Ses
     return SessionStatusSummary(**row)
 
 
-def _moment(value, field: str) -> datetime:
+def _moment(value: datetime | date | str, field: str) -> datetime:
     # A date means its midnight in the current time zone; a naive datetime, that zone's wall time.
     if isinstance(value, str):
         value = parse_datetime(value) or value
@@ -125,7 +127,8 @@ def session_with_design_job(*, session_id: Id, owner_id: Id | None = None) -> Te
     return session
 
 
-def sessions_with_design_job(*, owner_id: Id | None = None, status=None, limit: int = 50) -> list[TechSpecSession]:
+def sessions_with_design_job(*, owner_id: Id | None = None, status: str | None = None,
+                             limit: int = 50) -> list[TechSpecSession]:
     """The newest `limit` sessions (1 to 200) with their design jobs, in one joined query."""
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE:
         raise InvalidValue("limit", f"limit must be an integer from 1 to {MAX_PAGE}.")
@@ -135,7 +138,7 @@ def sessions_with_design_job(*, owner_id: Id | None = None, status=None, limit: 
     return list(sessions.order_by("-created_at", "-id")[:limit])
 
 
-def _counts(rows, keys) -> dict[str, int]:
+def _counts(rows: Iterable[tuple[str, int]], keys: Iterable[str]) -> dict[str, int]:
     counts = dict.fromkeys(keys, 0)
     counts.update({key: n for key, n in rows})
     return counts
