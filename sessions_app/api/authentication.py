@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import uuid
 from functools import cached_property, lru_cache
+from typing import Any, cast
 
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from rest_framework_simplejwt.authentication import JWTStatelessUserAuthentication
+from rest_framework_simplejwt.backends import TokenBackend
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.models import TokenUser
 from rest_framework_simplejwt.tokens import AccessToken, Token
@@ -35,7 +37,7 @@ class PlatformTokenUser(TokenUser):
 
     @cached_property
     def role(self) -> str:
-        return self.token.get("role", "user")
+        return str(self.token.get("role", "user"))
 
     @cached_property
     def user_uuid(self) -> uuid.UUID:
@@ -50,7 +52,7 @@ class PlatformAccessToken(AccessToken):
     """An access token verified with the configured keys (token_keys: HS256, RS256 or ES256)."""
 
     @property
-    def token_backend(self):
+    def token_backend(self) -> TokenBackend:
         return token_keys.token_backend()
 
 
@@ -61,7 +63,7 @@ def _verified_token(raw_token: bytes) -> Token:
 
 
 @receiver(setting_changed)
-def _forget_verified_tokens(*, setting, **kwargs):
+def _forget_verified_tokens(*, setting: str, **kwargs: Any) -> None:
     if setting in ("SIMPLE_JWT", "SECRET_KEY"):
         _verified_token.cache_clear()
 
@@ -78,8 +80,11 @@ class PlatformJWTAuthentication(JWTStatelessUserAuthentication):
             return super().get_validated_token(raw_token)
         return token
 
-    def get_user(self, validated_token):
-        user = super().get_user(validated_token)
+    # simplejwt declares the return as a TypeVar bound to nothing in the signature, which no override can
+    # match; this one returns the token user class SIMPLE_JWT names.
+    def get_user(self, validated_token: Token) -> PlatformTokenUser:  # type: ignore[override]
+        # SIMPLE_JWT's TOKEN_USER_CLASS is PlatformTokenUser (settings), which simplejwt's types cannot know.
+        user = cast(PlatformTokenUser, super().get_user(validated_token))
         try:
             user.user_uuid  # noqa: B018 - validates the claim
         except ValueError:

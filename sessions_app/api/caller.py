@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from rest_framework.request import Request
+
 from sessions_app.api.authentication import PlatformTokenUser
 
 
@@ -31,7 +33,7 @@ class Caller:
         return None if self.is_staff else self.user_id
 
 
-def caller_of(request) -> Caller:
+def caller_of(request: Request) -> Caller:
     user = request.user
     if isinstance(user, PlatformTokenUser):
         return Caller(user_id=user.user_uuid, role=user.role)

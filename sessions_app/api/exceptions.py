@@ -9,12 +9,14 @@ DRF's own errors keep their status; anything else is a 500 without internals.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from psycopg.errors import QueryCanceled
 from rest_framework import exceptions, status
 from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -25,8 +27,9 @@ logger = logging.getLogger(__name__)
 DOMAIN_STATUS = ((NotFound, 404), (Conflict, 409), (InvalidInput, 400))
 
 
-def error_body(code: str, message: str, *, fields=None, details=None) -> dict:
-    error = {"code": code, "message": message}
+def error_body(code: str, message: str, *, fields: object = None,
+               details: dict[str, Any] | None = None) -> dict[str, Any]:
+    error: dict[str, object] = {"code": code, "message": message}
     if fields:
         error["fields"] = fields
     if details:
@@ -34,7 +37,7 @@ def error_body(code: str, message: str, *, fields=None, details=None) -> dict:
     return {"error": _encodable(error)}
 
 
-def _encodable(value):
+def _encodable(value: object) -> Any:
     """Error messages echo the input ("'\\ud800' is not a valid choice"); an unpaired
     surrogate there would make the response itself unencodable, a 500."""
     if isinstance(value, str):
@@ -46,25 +49,25 @@ def _encodable(value):
     return value
 
 
-def error_response(http_status: int, code: str, message: str, **extra) -> JsonResponse:
+def error_response(http_status: int, code: str, message: str, **extra: Any) -> JsonResponse:
     """For code outside DRF views (middleware, plain Django views)."""
     return JsonResponse(error_body(code, message, **extra), status=http_status)
 
 
-def api_exception_handler(exc, context):
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     response = _error_response(exc, context)
     _speak_json(context.get("request"))
     return response
 
 
-def _speak_json(request) -> None:
+def _speak_json(request: Request | None) -> None:
     """Errors are JSON even for a caller that asked for another format (a Markdown TRD, say)."""
     renderer = getattr(request, "accepted_renderer", None)
-    if renderer is not None and renderer.format not in ("json", "api"):
+    if request is not None and renderer is not None and renderer.format not in ("json", "api"):
         request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
 
 
-def _error_response(exc, context):
+def _error_response(exc: Exception, context: dict[str, Any]) -> Response:
     if isinstance(exc, DomainError):
         http_status = next((s for family, s in DOMAIN_STATUS if isinstance(exc, family)), 400)
         return Response(error_body(exc.code, exc.message, details=exc.details), status=http_status)
@@ -94,7 +97,7 @@ def _error_response(exc, context):
     return Response(error_body("server_error", "Internal server error."), status=500)
 
 
-def _reshape(exc, response: Response) -> Response:
+def _reshape(exc: Exception, response: Response) -> Response:
     data = response.data
     if isinstance(exc, exceptions.ValidationError):
         fields = data if isinstance(data, dict) else {"non_field_errors": data}

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import DatabaseError, connections, router, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from sessions_app.models import ApiRateCounter
 
@@ -157,8 +158,8 @@ def prune_ended_windows() -> int:
     connection = _connection()
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         cursor.execute(_PRUNE_SQL)
-        return cursor.rowcount
+        return int(cursor.rowcount)
 
 
-def _connection():
+def _connection() -> BaseDatabaseWrapper:
     return connections[router.db_for_write(ApiRateCounter)]

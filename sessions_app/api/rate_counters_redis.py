@@ -17,6 +17,7 @@ import logging
 from functools import lru_cache
 
 import redis
+from redis.commands.core import Script
 from django.conf import settings
 
 from sessions_app.api import rate_counters
@@ -53,14 +54,14 @@ return {1, hits, -1}
 
 
 @lru_cache(maxsize=4)
-def _script(location: str):
+def _script(location: str) -> Script:
     client = redis.Redis.from_url(location, socket_timeout=TIMEOUT_SECONDS,
                                   socket_connect_timeout=TIMEOUT_SECONDS)
     return client.register_script(_SCRIPT)
 
 
 def enabled() -> bool:
-    return settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    return bool(settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache")
 
 
 def count_request(*, key: str, caller_limit: Limit | None, global_limit: Limit | None,

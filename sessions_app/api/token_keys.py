@@ -16,6 +16,7 @@ once at import; this one is rebuilt when the settings change (tests).
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 import jwt
 from django.core.signals import setting_changed
@@ -51,7 +52,7 @@ def token_backend() -> TokenBackend:
     return backend
 
 
-def token_sign(payload: dict, *, private_key: str | None = None, kid: str | None = None) -> str:
+def token_sign(payload: dict[str, Any], *, private_key: str | None = None, kid: str | None = None) -> str:
     """A signed token for `payload` with the configured algorithm, `iss` and `aud`.
 
     HS256 signs with JWT_SIGNING_KEY. RS256/ES256 need the private key (PEM text),
@@ -74,6 +75,6 @@ def token_sign(payload: dict, *, private_key: str | None = None, kid: str | None
 
 
 @receiver(setting_changed)
-def _rebuild_on_change(*, setting, **kwargs):
+def _rebuild_on_change(*, setting: str, **kwargs: Any) -> None:
     if setting in ("SIMPLE_JWT", "SECRET_KEY"):
         token_backend.cache_clear()
