@@ -17,8 +17,8 @@ import logging
 from functools import lru_cache
 
 import redis
-from redis.commands.core import Script
 from django.conf import settings
+from redis.commands.core import Script
 
 from sessions_app.api import rate_counters
 from sessions_app.api.rate_counters import Limit, Verdict
