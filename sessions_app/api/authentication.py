@@ -14,18 +14,20 @@ from __future__ import annotations
 
 import uuid
 from functools import cached_property, lru_cache
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from rest_framework_simplejwt.authentication import JWTStatelessUserAuthentication
-from rest_framework_simplejwt.backends import TokenBackend
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.models import TokenUser
 from rest_framework_simplejwt.tokens import AccessToken, Token
 from rest_framework_simplejwt.utils import aware_utcnow
 
 from sessions_app.api import token_keys
+
+if TYPE_CHECKING:
+    from rest_framework_simplejwt.backends import TokenBackend
 
 VERIFIED_TOKENS_KEPT = 4096
 

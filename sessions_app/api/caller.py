@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-
-from rest_framework.request import Request
+from typing import TYPE_CHECKING
 
 from sessions_app.api.authentication import PlatformTokenUser
+
+if TYPE_CHECKING:
+    from rest_framework.request import Request
 
 
 @dataclass(frozen=True)

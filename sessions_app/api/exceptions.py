@@ -9,18 +9,20 @@ DRF's own errors keep their status; anything else is a 500 without internals.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from psycopg.errors import QueryCanceled
 from rest_framework import exceptions, status
 from rest_framework.renderers import JSONRenderer
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from techspec_project.errors import Conflict, DomainError, InvalidInput, NotFound
+
+if TYPE_CHECKING:
+    from rest_framework.request import Request
 
 logger = logging.getLogger(__name__)
 

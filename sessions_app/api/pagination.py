@@ -9,7 +9,7 @@ naming `page_size`, on every list alike.
 from __future__ import annotations
 
 import base64
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib import parse
 
 from django.core.exceptions import FieldDoesNotExist
@@ -17,11 +17,13 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import Cursor, CursorPagination
-from rest_framework.request import Request
-from rest_framework.views import APIView
 
 from sessions_app.errors import InvalidCursor
 from techspec_project import pg_values
+
+if TYPE_CHECKING:
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
 
 MAX_PAGE_SIZE = 200
 DEFAULT_PAGE_SIZE = 50
@@ -36,7 +38,8 @@ class NewestFirstCursorPagination(CursorPagination):
     ordering: tuple[str, ...] = ("-created_at", "-id")
     _model: type[models.Model]
 
-    def paginate_queryset(self, queryset: models.QuerySet[Any], request: Request,
+    # A cursor page filters a queryset (DRF's CursorPagination too); BasePagination's type also admits lists.
+    def paginate_queryset(self, queryset: models.QuerySet[Any], request: Request,  # type: ignore[override]
                           view: APIView | None = None) -> list[Any] | None:
         self._model = queryset.model
         # A cursor is base64 a client can forge: a position that is not a value of the

@@ -1,11 +1,17 @@
 """Who may do what. Visibility (another user's session is a 404) is applied by
 the selectors' owner scope; these classes decide what a visible caller may do."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from rest_framework.permissions import SAFE_METHODS, BasePermission
-from rest_framework.request import Request
-from rest_framework.views import APIView
 
 from sessions_app.api.caller import caller_of
+
+if TYPE_CHECKING:
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
 
 
 def _not_routed(request: Request, view: APIView) -> bool:

@@ -26,12 +26,15 @@ from __future__ import annotations
 import logging
 import random
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import DatabaseError, connections, router, transaction
-from django.db.backends.base.base import BaseDatabaseWrapper
 
 from sessions_app.models import ApiRateCounter
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
 
 # The caller's row is always locked before a shard's (the shard's upsert needs the caller's
 # result), so two requests never wait for each other's rows in opposite orders.

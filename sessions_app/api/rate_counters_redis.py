@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import logging
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import redis
 from django.conf import settings
-from redis.commands.core import Script
 
 from sessions_app.api import rate_counters
 from sessions_app.api.rate_counters import Limit, Verdict
+
+if TYPE_CHECKING:
+    from redis.commands.core import Script
 
 logger = logging.getLogger(__name__)
 
