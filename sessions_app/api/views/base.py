@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
+from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
 from sessions_app import selectors
@@ -11,8 +13,19 @@ from sessions_app.api.caller import Caller, caller_of
 from sessions_app.api.permissions import IsPlatformCaller
 from techspec_project.uuids import parse_uuid
 
+if TYPE_CHECKING:
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
 
-class CallerMixin:
+    from sessions_app.models import TechSpecSession
+
+    # What the mixins are put in front of, so that self.request, self.kwargs and super() have types.
+    _ViewBase = APIView
+else:
+    _ViewBase = object
+
+
+class CallerMixin(_ViewBase):
     """`self.caller`, the authenticated caller reduced to user id and role."""
 
     permission_classes = [IsPlatformCaller]
@@ -32,18 +45,19 @@ class SessionScopedMixin(CallerMixin):
     session_url_kwarg = "session_pk"
 
     @cached_property
-    def session(self):
+    def session(self) -> TechSpecSession:
         session_id = parse_uuid(self.kwargs[self.session_url_kwarg], field="session_id")
         return selectors.session_get(session_id=session_id, owner_id=self.caller.owner_scope)
 
-    def check_permissions(self, request):
+    def check_permissions(self, request: Request) -> None:
         if self.caller.role != "none":
             self.session  # noqa: B018 - raises SessionNotFound (404) for an invisible session
         super().check_permissions(request)
 
 
-def validated(serializer_class, data):
+def validated(serializer_class: type[serializers.Serializer[Any]], data: Any) -> dict[str, Any]:
     serializer = serializer_class(data=data)
     if not serializer.is_valid():
         raise ValidationError(serializer.errors)
-    return serializer.validated_data
+    validated_data: dict[str, Any] = serializer.validated_data
+    return validated_data
