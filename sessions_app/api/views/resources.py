@@ -14,6 +14,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from design_bridge.models import DesignJob
 from sessions_app import selectors, services
 from sessions_app.api import serializers as s
 from sessions_app.api.filters import ErrorLogFilter, QueryStringFilterBackend, SessionFilter, SingleFieldOrderingFilter
@@ -25,20 +26,12 @@ from sessions_app.api.pagination import (
 )
 from sessions_app.api.permissions import AgentWritesOnly
 from sessions_app.api.views.base import CallerMixin, SessionScopedMixin, validated
+from sessions_app.models import AgentErrorLog, GeneratedTRDDocument, TechConversation, TechResearch, TechSpecSession
 from techspec_project.uuids import parse_uuid
 
 if TYPE_CHECKING:
     from rest_framework.request import Request
     from rest_framework.serializers import BaseSerializer, ModelSerializer, Serializer
-
-    from design_bridge.models import DesignJob
-    from sessions_app.models import (
-        AgentErrorLog,
-        GeneratedTRDDocument,
-        TechConversation,
-        TechResearch,
-        TechSpecSession,
-    )
 
 
 class SessionViewSet(CallerMixin, viewsets.ReadOnlyModelViewSet[TechSpecSession]):
