@@ -25,13 +25,15 @@ from rest_framework_simplejwt.tokens import AccessToken, Token
 from rest_framework_simplejwt.utils import aware_utcnow
 
 from sessions_app.api import token_keys
+from sessions_app.roles import TOKEN_ROLES, Role
+from techspec_project.uuids import lenient_uuid
 
 if TYPE_CHECKING:
     from rest_framework_simplejwt.backends import TokenBackend
 
 VERIFIED_TOKENS_KEPT = 4096
 
-ROLES = ("user", "agent", "staff")
+ROLES = TOKEN_ROLES  # issue_token's --role choices
 
 
 class PlatformTokenUser(TokenUser):
@@ -39,15 +41,18 @@ class PlatformTokenUser(TokenUser):
 
     @cached_property
     def role(self) -> str:
-        return str(self.token.get("role", "user"))
+        return str(self.token.get("role", Role.USER))
 
     @cached_property
     def user_uuid(self) -> uuid.UUID:
-        return uuid.UUID(str(self.token["user_id"]))
+        parsed = lenient_uuid(self.token["user_id"])
+        if parsed is None:
+            raise ValueError("user_id is not a UUID")
+        return parsed
 
     @cached_property
     def is_staff(self) -> bool:
-        return self.role == "staff"
+        return self.role == Role.STAFF
 
 
 class PlatformAccessToken(AccessToken):

@@ -6,7 +6,10 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rest_framework.request import Request
+
 from sessions_app.api.authentication import PlatformTokenUser
+from sessions_app.roles import Role
 
 if TYPE_CHECKING:
     from rest_framework.request import Request
@@ -17,15 +20,15 @@ class Caller:
     """An authenticated caller: a platform user (by UUID) with a role."""
 
     user_id: uuid.UUID | None
-    role: str
+    role: Role
 
     @property
     def is_staff(self) -> bool:
-        return self.role == "staff"
+        return self.role == Role.STAFF
 
     @property
     def is_agent(self) -> bool:
-        return self.role == "agent"
+        return self.role == Role.AGENT
 
     @property
     def owner_scope(self) -> uuid.UUID | None:
@@ -38,8 +41,8 @@ class Caller:
 def caller_of(request: Request) -> Caller:
     user = request.user
     if isinstance(user, PlatformTokenUser):
-        return Caller(user_id=user.user_uuid, role=user.role)
+        return Caller(user_id=user.user_uuid, role=Role(user.role))
     # A Django staff login (session authentication, the browsable API).
     if getattr(user, "is_staff", False):
-        return Caller(user_id=None, role="staff")
-    return Caller(user_id=None, role="none")
+        return Caller(user_id=None, role=Role.STAFF)
+    return Caller(user_id=None, role=Role.NONE)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from sessions_app.api.caller import caller_of
+from sessions_app.roles import TOKEN_ROLES, Role
 
 if TYPE_CHECKING:
     from rest_framework.request import Request
@@ -22,7 +23,7 @@ class IsPlatformCaller(BasePermission):
     """A valid token, or a logged-in staff member (browsable API)."""
 
     def has_permission(self, request: Request, view: APIView) -> bool:
-        return caller_of(request).role in ("user", "agent", "staff")
+        return caller_of(request).role in TOKEN_ROLES
 
 
 class AgentWritesOnly(BasePermission):
@@ -33,7 +34,7 @@ class AgentWritesOnly(BasePermission):
     def has_permission(self, request: Request, view: APIView) -> bool:
         if _not_routed(request, view):
             return True  # the view answers 405 for a method it does not have, whoever asks
-        return request.method in SAFE_METHODS or caller_of(request).role in ("agent", "staff")
+        return request.method in SAFE_METHODS or caller_of(request).role in (Role.AGENT, Role.STAFF)
 
 
 class OwnerOrStaffWrites(BasePermission):
@@ -42,4 +43,4 @@ class OwnerOrStaffWrites(BasePermission):
     message = "Only the session's user and staff may record decisions."
 
     def has_permission(self, request: Request, view: APIView) -> bool:
-        return request.method in SAFE_METHODS or caller_of(request).role in ("user", "staff")
+        return request.method in SAFE_METHODS or caller_of(request).role in (Role.USER, Role.STAFF)

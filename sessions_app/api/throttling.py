@@ -29,12 +29,13 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
 from sessions_app.api import rate_counters, rate_counters_redis
+from sessions_app.roles import Role
 
 if TYPE_CHECKING:
     from rest_framework.request import Request
     from rest_framework.views import APIView
 
-PRIVILEGED_ROLES = ("staff", "agent")
+PRIVILEGED_ROLES = (Role.STAFF, Role.AGENT)
 
 
 class APIRateThrottle(BaseThrottle):
@@ -67,7 +68,7 @@ class APIRateThrottle(BaseThrottle):
 
 def caller_key(user: Any) -> tuple[str, str]:  # a PlatformTokenUser, or a Django user (staff login)
     """(key, role) of an authenticated caller: the token's role and user id, or a staff login's."""
-    role = getattr(user, "role", None) or ("staff" if user.is_staff else "user")
+    role = getattr(user, "role", None) or (Role.STAFF if user.is_staff else Role.USER)
     return f"{role}:{user.pk}", role
 
 

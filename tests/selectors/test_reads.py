@@ -17,6 +17,8 @@ from sessions_app.selectors import (
     encode_cursor,
     error_log_list,
     research_list,
+    session_error_list,
+    session_get,
     trd_get,
     trd_versions,
 )
@@ -50,7 +52,7 @@ def history():
 def all_pages(session, limit):
     pages, after = [], None
     while True:
-        page = conversation_page(session_id=session.pk, after=after, limit=limit)
+        page = conversation_page(session=session, after=after, limit=limit)
         pages.append(page)
         if page.next_cursor is None:
             return pages
@@ -59,7 +61,7 @@ def all_pages(session, limit):
 
 def test_first_page_holds_the_oldest_messages_and_a_cursor(history):
     session, messages = history
-    page = conversation_page(session_id=session.pk, limit=3)
+    page = conversation_page(session=session, limit=3)
     assert page.items == messages[:3]
     assert page.next_cursor is not None
 
@@ -73,47 +75,47 @@ def test_following_cursors_visits_every_message_once_in_order(history):
 
 def test_the_last_page_has_no_cursor(history):
     session, messages = history
-    page = conversation_page(session_id=session.pk, limit=len(messages))
+    page = conversation_page(session=session, limit=len(messages))
     assert (len(page.items), page.next_cursor) == (len(messages), None)
 
 
 def test_a_timestamp_and_id_tuple_works_as_a_cursor(history):
     session, messages = history
-    page = conversation_page(session_id=session.pk, after=(messages[2].timestamp, messages[2].pk), limit=50)
+    page = conversation_page(session=session, after=(messages[2].timestamp, messages[2].pk), limit=50)
     assert page.items == messages[3:]
 
 
 def test_new_messages_do_not_shift_a_page_already_started(history):
     session, messages = history
-    first = conversation_page(session_id=session.pk, limit=3)
+    first = conversation_page(session=session, limit=3)
     TechConversationFactory(session=session, timestamp=NOW - timedelta(days=1))  # an older, late arrival
-    second = conversation_page(session_id=session.pk, after=first.next_cursor, limit=3)
+    second = conversation_page(session=session, after=first.next_cursor, limit=3)
     assert second.items == messages[3:6]
 
 
 @pytest.mark.parametrize("cursor", ["garbage", encode_cursor(NOW, "x")[:-2] + "!!", ("yesterday", uuid.uuid4())])
 def test_a_cursor_the_service_did_not_issue_is_invalid(history, cursor):
     with pytest.raises(InvalidCursor):
-        conversation_page(session_id=history[0].pk, after=cursor)
+        conversation_page(session=history[0], after=cursor)
 
 
 @pytest.mark.parametrize("limit", [0, 201])
 def test_a_limit_out_of_range_is_invalid(history, limit):
     with pytest.raises(InvalidValue):
-        conversation_page(session_id=history[0].pk, limit=limit)
+        conversation_page(session=history[0], limit=limit)
 
 
 def test_conversation_of_another_users_session_is_not_found(history):
     with pytest.raises(SessionNotFound):
-        conversation_page(session_id=history[0].pk, owner_id=uuid.uuid4())
+        conversation_page(session=session_get(session_id=history[0].pk, owner_id=uuid.uuid4()))
 
 
 @pytest.mark.parametrize("rows", [3, 30])
-def test_a_page_takes_two_queries_whatever_the_number_of_rows(rows, django_assert_num_queries):
+def test_a_page_takes_one_query_whatever_the_number_of_rows(rows, django_assert_num_queries):
     session = TechSpecSessionFactory()
     TechConversationFactory.create_batch(rows, session=session)
-    with django_assert_num_queries(2):
-        page = conversation_page(session_id=session.pk, owner_id=session.user_id, limit=50)
+    with django_assert_num_queries(1):
+        page = conversation_page(session=session, limit=50)
     assert len(page.items) == rows
 
 
@@ -125,20 +127,20 @@ def test_research_lists_the_sessions_items_oldest_first():
     newer = TechResearchFactory(session=session, created_at=NOW)
     older = TechResearchFactory(session=session, created_at=NOW - timedelta(hours=1))
     TechResearchFactory()
-    assert list(research_list(session_id=session.pk)) == [older, newer]
+    assert list(research_list(session=session)) == [older, newer]
 
 
 def test_research_of_another_users_session_is_not_found():
     with pytest.raises(SessionNotFound):
-        research_list(session_id=TechSpecSessionFactory().pk, owner_id=uuid.uuid4())
+        research_list(session=session_get(session_id=TechSpecSessionFactory().pk, owner_id=uuid.uuid4()))
 
 
 @pytest.mark.parametrize("rows", [3, 30])
-def test_research_list_takes_two_queries_whatever_the_number_of_rows(rows, django_assert_num_queries):
+def test_research_list_takes_one_query_whatever_the_number_of_rows(rows, django_assert_num_queries):
     session = TechSpecSessionFactory()
     TechResearchFactory.create_batch(rows, session=session)
-    with django_assert_num_queries(2):
-        assert len(list(research_list(session_id=session.pk))) == rows
+    with django_assert_num_queries(1):
+        assert len(list(research_list(session=session))) == rows
 
 
 # --- TRD -----------------------------------------------------------------------------------------
@@ -153,52 +155,52 @@ def trd_session():
 
 
 def test_trd_get_returns_the_latest_version_by_default(trd_session):
-    assert trd_get(session_id=trd_session.pk).version == 3
+    assert trd_get(session=trd_session).version == 3
 
 
 def test_trd_get_returns_the_requested_version(trd_session):
-    assert trd_get(session_id=trd_session.pk, version=2).trd_content == "v2"
+    assert trd_get(session=trd_session, version=2).trd_content == "v2"
 
 
 def test_trd_get_of_a_missing_version_raises_trd_not_found(trd_session):
     with pytest.raises(TRDNotFound) as caught:
-        trd_get(session_id=trd_session.pk, version=9)
+        trd_get(session=trd_session, version=9)
     assert caught.value.details["version"] == 9
 
 
 def test_trd_get_of_a_session_without_documents_raises_trd_not_found():
     with pytest.raises(TRDNotFound):
-        trd_get(session_id=TechSpecSessionFactory().pk)
+        trd_get(session=TechSpecSessionFactory())
 
 
 def test_trd_get_of_another_users_session_raises_session_not_found(trd_session):
     with pytest.raises(SessionNotFound):
-        trd_get(session_id=trd_session.pk, owner_id=uuid.uuid4())
+        trd_get(session=session_get(session_id=trd_session.pk, owner_id=uuid.uuid4()))
 
 
 def test_trd_get_takes_one_query_when_the_document_exists(trd_session, django_assert_num_queries):
     with django_assert_num_queries(1):
-        trd_get(session_id=trd_session.pk, owner_id=trd_session.user_id)
+        assert trd_get(session=trd_session).session is trd_session
 
 
 def test_trd_versions_are_newest_first_without_the_documents(trd_session):
-    versions = list(trd_versions(session_id=trd_session.pk))
+    versions = list(trd_versions(session=trd_session))
     assert [v.version for v in versions] == [3, 2, 1]
     assert {"trd_content", "api_specification", "validation_report"} <= versions[0].get_deferred_fields()
 
 
 def test_trd_versions_of_another_users_session_are_not_found(trd_session):
     with pytest.raises(SessionNotFound):
-        trd_versions(session_id=trd_session.pk, owner_id=uuid.uuid4())
+        trd_versions(session=session_get(session_id=trd_session.pk, owner_id=uuid.uuid4()))
 
 
 @pytest.mark.parametrize("rows", [3, 30])
-def test_trd_versions_take_two_queries_whatever_the_number_of_rows(rows, django_assert_num_queries):
+def test_trd_versions_take_one_query_whatever_the_number_of_rows(rows, django_assert_num_queries):
     session = TechSpecSessionFactory()
     for version in range(1, rows + 1):
         GeneratedTRDDocumentFactory(session=session, version=version)
-    with django_assert_num_queries(2):
-        assert len(list(trd_versions(session_id=session.pk))) == rows
+    with django_assert_num_queries(1):
+        assert len(list(trd_versions(session=session))) == rows
 
 
 # --- error_log_list ---------------------------------------------------------------------------
@@ -210,25 +212,13 @@ def test_error_log_is_newest_first():
     assert list(error_log_list()) == [newer, older]
 
 
-@pytest.mark.parametrize(
-    ("field", "value"), [("node", "generate_trd"), ("error_type", "ValueError"), ("recovered", True)]
-)
-def test_error_log_filters_by_each_field(field, value):
-    wanted = AgentErrorLogFactory(**{field: value})
-    AgentErrorLogFactory()
-    assert list(error_log_list(**{field: value})) == [wanted]
+# Narrowing by node, error type or recovered is the API's ErrorLogFilter: tests/api/test_filters.py.
 
 
-def test_error_log_filters_unrecovered_with_false():
-    open_ = AgentErrorLogFactory()
-    AgentErrorLogFactory(recovered=True)
-    assert list(error_log_list(recovered=False)) == [open_]
-
-
-def test_error_log_filters_by_session():
+def test_a_sessions_error_list_holds_only_its_errors():
     wanted = AgentErrorLogFactory()
     AgentErrorLogFactory()
-    assert list(error_log_list(session_id=wanted.session_id)) == [wanted]
+    assert list(session_error_list(session=wanted.session)) == [wanted]
 
 
 def test_error_log_for_an_owner_holds_only_errors_of_their_sessions():
@@ -242,7 +232,7 @@ def test_error_log_is_one_query_whatever_the_number_of_rows(rows, django_assert_
     session = TechSpecSessionFactory()
     AgentErrorLogFactory.create_batch(rows, session=session)
     with django_assert_num_queries(1):
-        assert len(list(error_log_list(owner_id=session.user_id, node="research_technologies"))) == rows
+        assert len(list(error_log_list(owner_id=session.user_id))) == rows
 
 
 # --- design_job_detail --------------------------------------------------------------------------
@@ -293,7 +283,6 @@ def test_lookups_by_a_unique_key_send_no_order_by():
     error = AgentErrorLogFactory(session=session)
     lookups = {
         "session_get": lambda: selectors.session_get(session_id=session.id, owner_id=session.user_id),
-        "session_with_design_job": lambda: selectors.session_with_design_job(session_id=session.id),
         "session_status_summary": lambda: selectors.session_status_summary(session_id=session.id),
         "error_log_get": lambda: selectors.error_log_get(error_id=error.id, owner_id=session.user_id),
         "design_job_detail": lambda: selectors.design_job_detail(design_job_id=session.design_job_id),

@@ -11,13 +11,13 @@ from rest_framework.exceptions import ValidationError
 from sessions_app import selectors
 from sessions_app.api.caller import Caller, caller_of
 from sessions_app.api.permissions import IsPlatformCaller
+from sessions_app.models import TechSpecSession
+from sessions_app.roles import Role
 from techspec_project.uuids import parse_uuid
 
 if TYPE_CHECKING:
     from rest_framework.request import Request
     from rest_framework.views import APIView
-
-    from sessions_app.models import TechSpecSession
 
     # What the mixins are put in front of, so that self.request, self.kwargs and super() have types.
     _ViewBase = APIView
@@ -36,10 +36,11 @@ class CallerMixin(_ViewBase):
 
 
 class SessionScopedMixin(CallerMixin):
-    """Views under /sessions/{session_pk}/: the session must be visible to the caller.
+    """Views of one session (/sessions/{pk}/ and what is under it): the session must be visible to the caller.
 
-    Visibility is resolved before the role permissions run, so another user's
-    session is a 404 whatever the method, never a 403 that would confirm it exists.
+    Visibility is resolved once, here, before the role permissions run, so another user's
+    session is a 404 whatever the method, never a 403 that would confirm it exists. The
+    selectors and services below take the resolved session and do not look again.
     """
 
     session_url_kwarg = "session_pk"
@@ -49,8 +50,12 @@ class SessionScopedMixin(CallerMixin):
         session_id = parse_uuid(self.kwargs[self.session_url_kwarg], field="session_id")
         return selectors.session_get(session_id=session_id, owner_id=self.caller.owner_scope)
 
+    def resolves_session(self) -> bool:
+        """Whether this request names a session to resolve before the role permissions run."""
+        return self.caller.role != Role.NONE
+
     def check_permissions(self, request: Request) -> None:
-        if self.caller.role != "none":
+        if self.resolves_session():
             self.session  # noqa: B018 - raises SessionNotFound (404) for an invisible session
         super().check_permissions(request)
 

@@ -30,12 +30,17 @@ from sessions_app.models import AgentErrorLog, GeneratedTRDDocument, TechConvers
 from techspec_project.uuids import parse_uuid
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from rest_framework.permissions import _SupportsHasPermission
     from rest_framework.request import Request
     from rest_framework.serializers import BaseSerializer, ModelSerializer, Serializer
 
 
-class SessionViewSet(CallerMixin, viewsets.ReadOnlyModelViewSet[TechSpecSession]):
+class SessionViewSet(SessionScopedMixin, viewsets.ReadOnlyModelViewSet[TechSpecSession]):
     """Sessions visible to the caller, newest first; PATCH moves one through the state machine."""
+
+    session_url_kwarg = "pk"
 
     filter_backends = [QueryStringFilterBackend, SingleFieldOrderingFilter]
     filterset_class = SessionFilter
@@ -50,19 +55,24 @@ class SessionViewSet(CallerMixin, viewsets.ReadOnlyModelViewSet[TechSpecSession]
     def get_serializer_class(self) -> type[BaseSerializer[TechSpecSession]]:
         return s.SessionDetailOutput if self.action == "retrieve" else s.SessionOutput
 
+    def get_permissions(self) -> Sequence[_SupportsHasPermission]:
+        if self.action == "partial_update":
+            return [*super().get_permissions(), AgentWritesOnly()]
+        return super().get_permissions()
+
+    def resolves_session(self) -> bool:
+        # The list names no session, and a method the view lacks stays a 405 for whoever asks.
+        return self.action in ("retrieve", "partial_update") and super().resolves_session()
+
     def get_object(self) -> TechSpecSession:
-        session_id = parse_uuid(self.kwargs["pk"], field="session_id")
-        return selectors.session_get(session_id=session_id, owner_id=self.caller.owner_scope)
+        return self.session
 
     @extend_schema(request=s.TransitionInput, responses=s.SessionDetailOutput)
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
         """Agent write: advance status, stage and progress (see docs/DOMAIN.md)."""
-        session = self.get_object()
-        if not AgentWritesOnly().has_permission(request, self):
-            self.permission_denied(request, message=AgentWritesOnly.message)
         data = validated(s.TransitionInput, request.data)
         session = services.session_transition(
-            session_id=session.id,
+            session_id=self.session.id,
             status=data.get("status"),
             stage=data.get("current_stage"),
             progress=data.get("progress_percentage"),
@@ -104,7 +114,7 @@ class ResearchViewSet(SessionChildViewSet):
     pagination_class = ResearchCursorPagination
 
     def session_queryset(self) -> QuerySet[TechResearch]:
-        return selectors.research_list(session_id=self.session.id, owner_id=self.caller.owner_scope)
+        return selectors.research_list(session=self.session)
 
     @extend_schema(request=s.ResearchInput, responses={201: s.ResearchOutput})
     def create(self, request: Request, session_pk: str | None = None) -> Response:
@@ -112,7 +122,7 @@ class ResearchViewSet(SessionChildViewSet):
 
     def perform_write(self, data: dict[str, Any]) -> TechResearch:
         return services.research_record(
-            session_id=self.session.id,
+            session=self.session,
             technology_category=data["technology_category"],
             gap_description=data["gap_description"],
             options=data["researched_options"],
@@ -127,7 +137,7 @@ class ConversationViewSet(SessionChildViewSet):
     pagination_class = ConversationCursorPagination
 
     def session_queryset(self) -> QuerySet[TechConversation]:
-        return selectors.conversation_list(session_id=self.session.id, owner_id=self.caller.owner_scope)
+        return selectors.conversation_list(session=self.session)
 
     @extend_schema(request=s.ConversationInput, responses={201: s.ConversationOutput})
     def create(self, request: Request, session_pk: str | None = None) -> Response:
@@ -135,7 +145,7 @@ class ConversationViewSet(SessionChildViewSet):
 
     def perform_write(self, data: dict[str, Any]) -> TechConversation:
         return services.conversation_append(
-            session_id=self.session.id,
+            session=self.session,
             role=data["role"],
             message=data["message"],
             message_type=data["message_type"],
@@ -152,7 +162,7 @@ class TRDVersionViewSet(SessionChildViewSet):
     pagination_class = TRDVersionCursorPagination
 
     def session_queryset(self) -> QuerySet[GeneratedTRDDocument]:
-        return selectors.trd_versions(session_id=self.session.id, owner_id=self.caller.owner_scope)
+        return selectors.trd_versions(session=self.session)
 
     @extend_schema(request=s.TRDInput, responses={201: s.TRDOutput})
     def create(self, request: Request, session_pk: str | None = None) -> Response:
@@ -169,14 +179,14 @@ class SessionErrorViewSet(SessionChildViewSet):
     pagination_class = NewestFirstCursorPagination
 
     def session_queryset(self) -> QuerySet[AgentErrorLog]:
-        return selectors.error_log_list(session_id=self.session.id, owner_id=self.caller.owner_scope)
+        return selectors.session_error_list(session=self.session)
 
     @extend_schema(request=s.ErrorLogInput, responses={201: s.ErrorLogOutput})
     def create(self, request: Request, session_pk: str | None = None) -> Response:
         return super().create(request, session_pk)
 
     def perform_write(self, data: dict[str, Any]) -> AgentErrorLog:
-        return services.error_record(session_id=self.session.id, **data)
+        return services.error_record(session=self.session, **data)
 
     @extend_schema(request=s.ErrorsRecoveredInput, responses=s.CountOutput)
     @action(detail=False, methods=["post"], url_path="recovered")
@@ -184,7 +194,7 @@ class SessionErrorViewSet(SessionChildViewSet):
         """Mark errors of this session recovered (or reopen them with "recovered": false)."""
         data = validated(s.ErrorsRecoveredInput, request.data)
         changed = services.errors_set_recovered(
-            error_ids=data["error_ids"], recovered=data["recovered"], session_id=self.session.id
+            error_ids=data["error_ids"], recovered=data["recovered"], session=self.session
         )
         return Response({"changed": changed})
 
