@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install db run test lint clean-db fuzz bench serve load pgbouncer-deps wrk-deps
+.PHONY: install db run test lint typecheck clean-db fuzz bench serve load pgbouncer-deps wrk-deps
 
 # The settings default to production: DEBUG off, SECRET_KEY required, migrations that only verify
 # the Design Agent's tables (techspec_project/settings/). Targets that are development tools turn
@@ -41,6 +41,11 @@ run: db
 lint: install
 	$(BIN)/ruff check .
 
+# mypy with the Django and DRF stubs (settings in pyproject.toml). The plugin imports the settings; a
+# DATABASE_URL that nothing connects to keeps that import from starting the embedded PostgreSQL.
+typecheck: install
+	DATABASE_URL=postgresql://typecheck@127.0.0.1:9/typecheck $(BIN)/mypy
+
 # Debian's chromium and its driver for tests/admin/test_browser.py, installed only when missing.
 .PHONY: browser-deps
 browser-deps:
@@ -63,7 +68,7 @@ wrk-deps:
 		$$SUDO apt-get update && $$SUDO apt-get install -y wrk; \
 	fi
 
-test: lint browser-deps pgbouncer-deps wrk-deps
+test: lint typecheck browser-deps pgbouncer-deps wrk-deps
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -16,7 +16,7 @@ class DesignJobNotFound(NotFound):
 
     code = "design_job_not_found"
 
-    def __init__(self, design_job_id):
+    def __init__(self, design_job_id: object) -> None:
         super().__init__(
             f"Design job {design_job_id} does not exist.", details={"design_job_id": str(design_job_id)}
         )
@@ -27,7 +27,7 @@ class DesignJobNotCompleted(Conflict):
 
     code = "design_job_not_completed"
 
-    def __init__(self, design_job_id, status: str):
+    def __init__(self, design_job_id: object, status: str) -> None:
         super().__init__(
             f"Design job {design_job_id} is not completed (status {status}); "
             "start a Tech Spec session once the Design Agent has finished it.",
@@ -40,7 +40,7 @@ class DesignOutputsMissing(Conflict):
 
     code = "design_outputs_missing"
 
-    def __init__(self, design_job_id, missing: Iterable[str]):
+    def __init__(self, design_job_id: object, missing: Iterable[str]) -> None:
         missing = sorted(str(m) for m in missing)
         super().__init__(
             f"Design job {design_job_id} lacks required output(s): {', '.join(missing)}.",

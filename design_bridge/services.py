@@ -146,7 +146,9 @@ def load_design_job_manifest(design_job_id: Id) -> DesignJobManifest:
         if output_type == DesignOutputType.AI_STUDIO_CODE:
             code_path = file_path
     return DesignJobManifest(
-        job=job, output_sizes=sizes, ai_studio_code_path=code_path, decision_count=job.decision_count
+        # decision_count is the annotation of the query above; _get_job's return type cannot carry it.
+        job=job, output_sizes=sizes, ai_studio_code_path=code_path,
+        decision_count=job.decision_count,  # type: ignore[attr-defined]
     )
 
 

@@ -7,6 +7,7 @@ Each class has a stable `code`, a message that says what to do next, and
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from techspec_project.errors import Conflict, DomainError, InvalidInput, NotFound
@@ -21,7 +22,7 @@ class SessionNotFound(NotFound):
 
     code = "session_not_found"
 
-    def __init__(self, session_id):
+    def __init__(self, session_id: object) -> None:
         super().__init__(f"Tech spec session {session_id} not found.", details={"session_id": str(session_id)})
 
 
@@ -30,7 +31,7 @@ class ResearchNotFound(NotFound):
 
     code = "research_not_found"
 
-    def __init__(self, research_id, session_id=None):
+    def __init__(self, research_id: object, session_id: object | None = None) -> None:
         where = f" in session {session_id}" if session_id is not None else ""
         details = {"research_id": str(research_id)}
         if session_id is not None:
@@ -43,7 +44,7 @@ class ErrorLogNotFound(NotFound):
 
     code = "error_log_not_found"
 
-    def __init__(self, error_id):
+    def __init__(self, error_id: object) -> None:
         super().__init__(f"Agent error {error_id} not found.", details={"error_id": str(error_id)})
 
 
@@ -52,7 +53,7 @@ class TRDNotFound(NotFound):
 
     code = "trd_not_found"
 
-    def __init__(self, session_id, version: int | None = None):
+    def __init__(self, session_id: object, version: int | None = None) -> None:
         what = f"version {version}" if version is not None else "any version"
         super().__init__(
             f"Session {session_id} has no TRD document ({what}).",
@@ -65,7 +66,7 @@ class DesignJobProjectMismatch(Conflict):
 
     code = "design_job_project_mismatch"
 
-    def __init__(self, design_job_id, project_id, job_project_id):
+    def __init__(self, design_job_id: object, project_id: object, job_project_id: object) -> None:
         super().__init__(
             f"Design job {design_job_id} belongs to project {job_project_id}, not to project {project_id}.",
             details={
@@ -81,7 +82,7 @@ class IllegalTransition(Conflict):
 
     code = "illegal_transition"
 
-    def __init__(self, reason: str, *, current: dict[str, Any], requested: dict[str, Any]):
+    def __init__(self, reason: str, *, current: dict[str, Any], requested: dict[str, Any]) -> None:
         super().__init__(f"Illegal session transition: {reason}", details={"current": current, "requested": requested})
 
 
@@ -90,7 +91,7 @@ class DecisionAlreadyRecorded(Conflict):
 
     code = "decision_already_recorded"
 
-    def __init__(self, research_id, technology: str):
+    def __init__(self, research_id: object, technology: str) -> None:
         super().__init__(
             f"Research item {research_id} already has a decision ({technology}).",
             details={"research_id": str(research_id), "selected_technology": technology},
@@ -102,7 +103,7 @@ class TechnologyNotInOptions(InvalidInput):
 
     code = "technology_not_in_options"
 
-    def __init__(self, research_id, technology: str, options: list[str]):
+    def __init__(self, research_id: object, technology: str, options: list[str]) -> None:
         super().__init__(
             f"{technology!r} is not one of the researched options ({', '.join(options)}); "
             "choose one of them or mark the decision as custom.",
@@ -115,7 +116,7 @@ class InvalidValue(InvalidInput):
 
     code = "invalid_value"
 
-    def __init__(self, field: str, message: str, **extra: Any):
+    def __init__(self, field: str, message: str, **extra: Any) -> None:
         super().__init__(message, details={"field": field, **extra})
 
 
@@ -124,14 +125,14 @@ class InvalidCursor(InvalidInput):
 
     code = "invalid_cursor"
 
-    def __init__(self, cursor):
+    def __init__(self, cursor: object) -> None:
         super().__init__(
             "The page cursor is not valid; pass back the cursor of a page's next or previous link, unchanged.",
             details={"cursor": str(cursor)[:200]},
         )
 
 
-def as_uuid(value: object, error: type[DomainError] | Any) -> uuid.UUID:
+def as_uuid(value: object, error: Callable[[Any], DomainError]) -> uuid.UUID:
     """`value` as a UUID (lenient_uuid); a malformed id names nothing, so it raises `error(value)` (a not-found)."""
     parsed = lenient_uuid(value)
     if parsed is None:

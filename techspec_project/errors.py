@@ -23,7 +23,7 @@ class DomainError(Exception):
 
     code = "domain_error"
 
-    def __init__(self, message: str, *, details: dict[str, Any] | None = None):
+    def __init__(self, message: str, *, details: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.details = details or {}

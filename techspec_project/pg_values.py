@@ -22,8 +22,12 @@ from __future__ import annotations
 import math
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any, TypeVar
 
+from django.db.models import Field
 from django.utils.dateparse import parse_datetime
+
+_T = TypeVar("_T")
 
 MAX_JSON_DEPTH = 20
 MAX_UTC_OFFSET = timedelta(hours=16)  # exclusive: PostgreSQL's limit is 15:59:59
@@ -78,7 +82,7 @@ def check_int(value: int, *, bounds: tuple[int, int] = INT4) -> int:
     return value
 
 
-def check_json(value, *, depth: int = 0):
+def check_json(value: _T, *, depth: int = 0) -> _T:
     """The value when jsonb can store it all, nested at most MAX_JSON_DEPTH levels."""
     if depth > MAX_JSON_DEPTH:
         raise Unstorable(f"JSON nested deeper than {MAX_JSON_DEPTH} levels.")
@@ -107,7 +111,7 @@ def check_query_text(text: str) -> str:
     return text
 
 
-def check_column_value(field, value):
+def check_column_value(field: Field[Any, Any], value: Any) -> Any:
     """A Python value for the model field `field`: what PostgreSQL accepts in that column
     (an integer within the column's range, anything else by its type)."""
     bounds = INT_COLUMNS.get(field.get_internal_type())
@@ -116,7 +120,7 @@ def check_column_value(field, value):
     return check_value(value)
 
 
-def check_value(value):
+def check_value(value: Any) -> Any:
     """Any scalar or JSON value, by its type; the value itself when PostgreSQL accepts it."""
     if isinstance(value, str):
         return check_text(value)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import uuid
 from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.signals import setting_changed
 from django.dispatch import receiver
@@ -27,6 +28,9 @@ from sessions_app.api import token_keys
 from sessions_app.roles import TOKEN_ROLES, Role
 from techspec_project.uuids import lenient_uuid
 
+if TYPE_CHECKING:
+    from rest_framework_simplejwt.backends import TokenBackend
+
 VERIFIED_TOKENS_KEPT = 4096
 
 
@@ -36,7 +40,7 @@ class PlatformTokenUser(TokenUser):
 
     @cached_property
     def role(self) -> str:
-        return self.token.get("role", Role.USER)
+        return str(self.token.get("role", Role.USER))
 
     @cached_property
     def user_uuid(self) -> uuid.UUID:
@@ -54,7 +58,7 @@ class PlatformAccessToken(AccessToken):
     """An access token verified with the configured keys (token_keys: HS256, RS256 or ES256)."""
 
     @property
-    def token_backend(self):
+    def token_backend(self) -> TokenBackend:
         return token_keys.token_backend()
 
 
@@ -65,7 +69,7 @@ def _verified_token(raw_token: bytes) -> Token:
 
 
 @receiver(setting_changed)
-def _forget_verified_tokens(*, setting, **kwargs):
+def _forget_verified_tokens(*, setting: str, **kwargs: Any) -> None:
     if setting in ("SIMPLE_JWT", "SECRET_KEY"):
         _verified_token.cache_clear()
 
@@ -82,8 +86,11 @@ class PlatformJWTAuthentication(JWTStatelessUserAuthentication):
             return super().get_validated_token(raw_token)
         return token
 
-    def get_user(self, validated_token):
-        user = super().get_user(validated_token)
+    # simplejwt declares the return as a TypeVar bound to nothing in the signature, which no override can
+    # match; this one returns the token user class SIMPLE_JWT names.
+    def get_user(self, validated_token: Token) -> PlatformTokenUser:  # type: ignore[override]
+        # SIMPLE_JWT's TOKEN_USER_CLASS is PlatformTokenUser (settings), which simplejwt's types cannot know.
+        user = cast(PlatformTokenUser, super().get_user(validated_token))
         try:
             user.user_uuid  # noqa: B018 - validates the claim
         except ValueError:

@@ -7,6 +7,7 @@ DRF's own errors keep their status; anything else is a 500 without internals.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING, Any
 
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404
@@ -18,25 +19,28 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from techspec_project.errors import Conflict, DomainError, InvalidInput, NotFound, error_body
 
+if TYPE_CHECKING:
+    from rest_framework.request import Request
+
 logger = logging.getLogger(__name__)
 
 DOMAIN_STATUS = ((NotFound, 404), (Conflict, 409), (InvalidInput, 400))
 
 
-def api_exception_handler(exc, context):
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     response = _error_response(exc, context)
     _speak_json(context.get("request"))
     return response
 
 
-def _speak_json(request) -> None:
+def _speak_json(request: Request | None) -> None:
     """Errors are JSON even for a caller that asked for another format (a Markdown TRD, say)."""
     renderer = getattr(request, "accepted_renderer", None)
-    if renderer is not None and renderer.format not in ("json", "api"):
+    if request is not None and renderer is not None and renderer.format not in ("json", "api"):
         request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
 
 
-def _error_response(exc, context):
+def _error_response(exc: Exception, context: dict[str, Any]) -> Response:
     if isinstance(exc, DomainError):
         http_status = next((s for family, s in DOMAIN_STATUS if isinstance(exc, family)), 400)
         return Response(error_body(exc.code, exc.message, details=exc.details), status=http_status)
@@ -66,7 +70,7 @@ def _error_response(exc, context):
     return Response(error_body("server_error", "Internal server error."), status=500)
 
 
-def _reshape(exc, response: Response) -> Response:
+def _reshape(exc: Exception, response: Response) -> Response:
     data = response.data
     if isinstance(exc, exceptions.ValidationError):
         fields = data if isinstance(data, dict) else {"non_field_errors": data}

@@ -10,14 +10,20 @@ say what each field accepts, for generated clients.
 from __future__ import annotations
 
 import re
+import uuid
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any, TypeVar
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from techspec_project import pg_values
 
+_T = TypeVar("_T")
 
-def storable(check, value):
+
+def storable(check: Callable[[_T], _T], value: _T) -> _T:
     """check(value), with its refusal as the field's ValidationError."""
     try:
         return check(value)
@@ -28,7 +34,7 @@ def storable(check, value):
 class TextField(serializers.CharField):
     """A CharField whose value PostgreSQL can store (DRF already refuses NUL)."""
 
-    def to_internal_value(self, data):
+    def to_internal_value(self, data: Any) -> str:
         if not isinstance(data, str):
             self.fail("invalid")  # DRF would turn 7 into "7"
         return storable(pg_values.check_text, super().to_internal_value(data))
@@ -49,7 +55,7 @@ RESEARCH_OPTION = {
 class JSONObjectField(serializers.DictField):
     """A JSON object PostgreSQL's jsonb can store."""
 
-    def to_internal_value(self, data):
+    def to_internal_value(self, data: Any) -> dict[Any, Any]:
         return storable(pg_values.check_json, super().to_internal_value(data))
 
 
@@ -74,14 +80,14 @@ class ResearchOptionsOutput(serializers.JSONField):
 
 
 class StrictBooleanField(serializers.BooleanField):
-    def to_internal_value(self, data):
+    def to_internal_value(self, data: Any) -> bool:
         if not isinstance(data, bool):
             self.fail("invalid", input=str(data)[:50])
         return data
 
 
 class StrictIntegerField(serializers.IntegerField):
-    def to_internal_value(self, data):
+    def to_internal_value(self, data: Any) -> int:
         if isinstance(data, bool) or not isinstance(data, int | float):
             self.fail("invalid")
         return super().to_internal_value(data)
@@ -101,10 +107,10 @@ SCORE_TEXT = r"^(100(\.0{1,2})?|\d{1,2}(\.\d{1,2})?)$"  # "0" to "100.00", as th
 class ScoreField(serializers.DecimalField):
     """A quality score, 0 to 100 with two decimals: a JSON number or the decimal string outputs carry."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_digits=5, decimal_places=2, min_value=0, max_value=100, **kwargs)
 
-    def to_internal_value(self, data):
+    def to_internal_value(self, data: Any) -> Decimal:
         if isinstance(data, bool) or not isinstance(data, int | float | str):
             self.fail("invalid")
         if isinstance(data, str) and not re.fullmatch(SCORE_TEXT, data):
@@ -117,7 +123,7 @@ class ScoreField(serializers.DecimalField):
 class CanonicalUUIDField(serializers.UUIDField):
     """A UUID as a string in canonical form (DRF also reads integers, "urn:uuid:…" and "{…}")."""
 
-    def to_internal_value(self, data):
+    def to_internal_value(self, data: Any) -> uuid.UUID:
         from techspec_project.uuids import canonical_uuid
 
         parsed = canonical_uuid(data) if isinstance(data, str) else None

@@ -5,8 +5,15 @@ A value the API cannot use is a 400 naming the parameter, never silently ignored
 unknown `ordering`, a `recovered` that is not true/false, an id that is not a canonical UUID.
 """
 
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
 import django_filters
 from django import forms
+from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
@@ -17,13 +24,17 @@ from sessions_app.models import AgentErrorLog, TechSpecSession
 from techspec_project import pg_values
 from techspec_project.uuids import canonical_uuid
 
+if TYPE_CHECKING:
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
+
 
 class StorableValuesForm(forms.Form):
     """Every parsed filter value passes pg_values (a -16:00 offset parses in Python but not in
     PostgreSQL), so an unusable value is a 400 naming the parameter, not a 500 in the query."""
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
         for name, value in list(cleaned.items()):
             try:
                 pg_values.check_value(value)
@@ -35,7 +46,8 @@ class StorableValuesForm(forms.Form):
 class CanonicalUUIDFormField(forms.UUIDField):
     """forms.UUIDField reads "{…}", "urn:uuid:…" and non-ASCII digits too; only the canonical form here."""
 
-    def to_python(self, value):
+    # A UUID, not CharField's str: django-stubs' own UUIDField.to_python ignores the same override.
+    def to_python(self, value: Any) -> uuid.UUID | None:  # type: ignore[override]
         value = forms.CharField.to_python(self, value)
         if value in self.empty_values:
             return None
@@ -55,7 +67,8 @@ class StrictBooleanFormField(forms.NullBooleanField):
     widget = forms.TextInput  # NullBooleanSelect would turn an unknown value into None before to_python
     VALUES = {"true": True, "True": True, "1": True, "false": False, "False": False, "0": False}
 
-    def to_python(self, value):
+    # None for "no filter", as django-stubs' own NullBooleanField.to_python (which ignores the same override).
+    def to_python(self, value: Any) -> bool | None:  # type: ignore[override]
         if value in (None, ""):
             return None
         if isinstance(value, bool):
@@ -64,7 +77,7 @@ class StrictBooleanFormField(forms.NullBooleanField):
             raise forms.ValidationError("Must be true or false.", code="invalid")
         return self.VALUES[value]
 
-    def validate(self, value):
+    def validate(self, value: Any) -> None:
         pass
 
 
@@ -116,7 +129,9 @@ class QueryStringFilterBackend(DjangoFilterBackend):
     where "" is a string like any other.
     """
 
-    def filter_queryset(self, request, queryset, view):
+    # DRF hands filter backends its Request (query_params below); django-filter's stubs say HttpRequest.
+    def filter_queryset(self, request: Request, queryset: QuerySet[Any],  # type: ignore[override]
+                        view: APIView) -> QuerySet[Any]:
         filterset_class = self.get_filterset_class(view, queryset)
         if filterset_class is None:
             return queryset
@@ -136,10 +151,10 @@ class SingleFieldOrderingFilter(OrderingFilter):
     """`?ordering=` is one of the view's `ordering_fields`, optionally prefixed with "-"
     (descending); anything else is a 400, where DRF's OrderingFilter would ignore it."""
 
-    def allowed(self, view) -> list[str]:
-        return [prefix + name for name in view.ordering_fields for prefix in ("", "-")]
+    def allowed(self, view: APIView) -> list[str]:
+        return [prefix + name for name in getattr(view, "ordering_fields", ()) for prefix in ("", "-")]
 
-    def get_ordering(self, request, queryset, view):
+    def get_ordering(self, request: Request, queryset: QuerySet[Any], view: APIView) -> Sequence[str] | None:
         raw = request.query_params.get(self.ordering_param)
         if raw is None:
             return self.get_default_ordering(view)
@@ -148,7 +163,7 @@ class SingleFieldOrderingFilter(OrderingFilter):
             raise ValidationError({self.ordering_param: [f"Must be one of: {', '.join(allowed)}."]})
         return [raw]
 
-    def get_schema_operation_parameters(self, view):
+    def get_schema_operation_parameters(self, view: APIView) -> list[dict[str, Any]]:
         return [{
             "name": self.ordering_param, "required": False, "in": "query",
             "description": "Sort by this field; a leading \"-\" sorts descending.",

@@ -6,7 +6,7 @@ import time
 
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 
 from design_bridge.shared_schema import missing_parts
@@ -28,7 +28,7 @@ def _migrations_ok() -> bool:
 
 
 @require_GET
-def health(request):
+def health(request: HttpRequest) -> JsonResponse:
     report = {"database": "ok", "migrations": "ok", "shared_schema": "ok"}
     try:
         with connection.cursor() as cursor:

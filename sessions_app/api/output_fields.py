@@ -16,11 +16,21 @@ has the figures.
 from __future__ import annotations
 
 import copy
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from rest_framework import serializers
 
+if TYPE_CHECKING:
+    # What the mixin is put in front of, so that super().get_fields() has a type.
+    _SerializerBase = serializers.Serializer[Any]
+    AnyField = serializers.Field[Any, Any, Any, Any]
+else:
+    _SerializerBase = object
 
-class FieldsBuiltOnce:
+_F = TypeVar("_F", bound="AnyField")
+
+
+class FieldsBuiltOnce(_SerializerBase):
     # A comment, not a docstring: drf-spectacular documents a serializer without a docstring
     # with its base classes' one, and this text would become the API schema's description.
     #
@@ -29,7 +39,9 @@ class FieldsBuiltOnce:
     # child_relation) are still deep-copied: a shallow copy would share the inner field,
     # bound to the template instead of this serializer, between requests.
 
-    def get_fields(self):
+    _field_templates: ClassVar[dict[str, AnyField]]
+
+    def get_fields(self) -> dict[str, AnyField]:
         cls = type(self)
         # Looked up in the class's own __dict__: a subclass (SessionDetailOutput) has its own fields.
         templates = cls.__dict__.get("_field_templates")
@@ -43,12 +55,12 @@ class FieldsBuiltOnce:
         }
 
 
-def _holds_fields(field) -> bool:
+def _holds_fields(field: AnyField) -> bool:
     return isinstance(field, serializers.BaseSerializer) or hasattr(field, "child") or hasattr(
         field, "child_relation")
 
 
-def _shallow_copy(field):
+def _shallow_copy(field: _F) -> _F:
     # What copy.copy does for a plain object, without its __reduce_ex__ round trip.
     clone = object.__new__(type(field))
     clone.__dict__.update(field.__dict__)

@@ -9,16 +9,21 @@ naming `page_size`, on every list alike.
 from __future__ import annotations
 
 import base64
+from typing import TYPE_CHECKING, Any
 from urllib import parse
 
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.pagination import CursorPagination
+from rest_framework.pagination import Cursor, CursorPagination
 
 from sessions_app.errors import InvalidCursor
 from techspec_project import pg_values
+
+if TYPE_CHECKING:
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
 
 MAX_PAGE_SIZE = 200
 DEFAULT_PAGE_SIZE = 50
@@ -27,12 +32,15 @@ DEFAULT_PAGE_SIZE = 50
 class NewestFirstCursorPagination(CursorPagination):
     """Pages of 50 (up to 200 with ?page_size=), newest first."""
 
-    page_size = DEFAULT_PAGE_SIZE
+    page_size: int = DEFAULT_PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
-    ordering = ("-created_at", "-id")
+    ordering: tuple[str, ...] = ("-created_at", "-id")
+    _model: type[models.Model]
 
-    def paginate_queryset(self, queryset, request, view=None):
+    # A cursor page filters a queryset (DRF's CursorPagination too); BasePagination's type also admits lists.
+    def paginate_queryset(self, queryset: models.QuerySet[Any], request: Request,  # type: ignore[override]
+                          view: APIView | None = None) -> list[Any] | None:
         self._model = queryset.model
         # A cursor is base64 a client can forge: a position that is not a value of the
         # ordering field ("p=2024-13-01" for a timestamp) fails in filter(), before any SQL.
@@ -41,7 +49,7 @@ class NewestFirstCursorPagination(CursorPagination):
         except (DjangoValidationError, ValueError, TypeError):
             raise InvalidCursor(request.query_params.get(self.cursor_query_param, "")) from None
 
-    def get_page_size(self, request) -> int:
+    def get_page_size(self, request: Request) -> int:
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
@@ -53,7 +61,7 @@ class NewestFirstCursorPagination(CursorPagination):
             )
         return int(raw)
 
-    def decode_cursor(self, request):
+    def decode_cursor(self, request: Request) -> Cursor | None:
         raw = request.query_params.get(self.cursor_query_param)
         try:
             cursor = super().decode_cursor(request)
@@ -62,7 +70,8 @@ class NewestFirstCursorPagination(CursorPagination):
         # DRF reads any base64 text as some cursor ("hello" is the first page): only one
         # this paginator could have issued, with a position PostgreSQL accepts, is used.
         if cursor is not None and (_token(cursor) != raw or (
-                cursor.position is not None and not self._storable(cursor.position))):
+                # DRF's stubs type Cursor.position as int; DRF decodes it as the query string's text.
+                cursor.position is not None and not self._storable(cursor.position))):  # type: ignore[arg-type]
             raise InvalidCursor(raw)
         return cursor
 
@@ -74,6 +83,8 @@ class NewestFirstCursorPagination(CursorPagination):
                 field = self._model._meta.get_field(self.ordering[0].lstrip("-"))
             except FieldDoesNotExist:
                 return True
+            if not isinstance(field, models.Field):  # a reverse relation: not a column to check
+                return True
             value = field.to_python(position)  # a ValidationError here becomes invalid_cursor above
             if isinstance(field, models.DateTimeField) and getattr(value, "utcoffset", lambda: None)() is None:
                 return False  # every position this paginator writes carries its UTC offset
@@ -82,7 +93,7 @@ class NewestFirstCursorPagination(CursorPagination):
             return False
         return True
 
-    def get_schema_operation_parameters(self, view):
+    def get_schema_operation_parameters(self, view: APIView) -> list[dict[str, Any]]:
         return [
             {
                 "name": self.cursor_query_param, "required": False, "in": "query",
@@ -98,7 +109,7 @@ class NewestFirstCursorPagination(CursorPagination):
         ]
 
 
-def _token(cursor) -> str:
+def _token(cursor: Cursor) -> str:
     """The cursor parameter CursorPagination.encode_cursor writes for this cursor."""
     tokens = {}
     if cursor.offset != 0:
@@ -106,7 +117,7 @@ def _token(cursor) -> str:
     if cursor.reverse:
         tokens["r"] = "1"
     if cursor.position is not None:
-        tokens["p"] = cursor.position
+        tokens["p"] = cursor.position  # type: ignore[assignment]  # text, as above (stubs say int)
     return base64.b64encode(parse.urlencode(tokens, doseq=True).encode("ascii")).decode("ascii")
 
 

@@ -1,20 +1,28 @@
 """Who may do what. Visibility (another user's session is a 404) is applied by
 the selectors' owner scope; these classes decide what a visible caller may do."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from sessions_app.api.caller import caller_of
 from sessions_app.roles import TOKEN_ROLES, Role
 
+if TYPE_CHECKING:
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
 
-def _not_routed(request, view) -> bool:
-    return not hasattr(view, request.method.lower())
+
+def _not_routed(request: Request, view: APIView) -> bool:
+    return not hasattr(view, (request.method or "").lower())
 
 
 class IsPlatformCaller(BasePermission):
     """A valid token, or a logged-in staff member (browsable API)."""
 
-    def has_permission(self, request, view):
+    def has_permission(self, request: Request, view: APIView) -> bool:
         return caller_of(request).role in TOKEN_ROLES
 
 
@@ -23,7 +31,7 @@ class AgentWritesOnly(BasePermission):
 
     message = "Only the agent's workers (role agent) and staff may change this."
 
-    def has_permission(self, request, view):
+    def has_permission(self, request: Request, view: APIView) -> bool:
         if _not_routed(request, view):
             return True  # the view answers 405 for a method it does not have, whoever asks
         return request.method in SAFE_METHODS or caller_of(request).role in (Role.AGENT, Role.STAFF)
@@ -34,5 +42,5 @@ class OwnerOrStaffWrites(BasePermission):
 
     message = "Only the session's user and staff may record decisions."
 
-    def has_permission(self, request, view):
+    def has_permission(self, request: Request, view: APIView) -> bool:
         return request.method in SAFE_METHODS or caller_of(request).role in (Role.USER, Role.STAFF)

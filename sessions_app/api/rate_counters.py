@@ -26,11 +26,15 @@ from __future__ import annotations
 import logging
 import random
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import DatabaseError, connections, router, transaction
 
 from sessions_app.models import ApiRateCounter
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
 
 # The caller's row is always locked before a shard's (the shard's upsert needs the caller's
 # result), so two requests never wait for each other's rows in opposite orders.
@@ -157,8 +161,8 @@ def prune_ended_windows() -> int:
     connection = _connection()
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         cursor.execute(_PRUNE_SQL)
-        return cursor.rowcount
+        return int(cursor.rowcount)
 
 
-def _connection():
+def _connection() -> BaseDatabaseWrapper:
     return connections[router.db_for_write(ApiRateCounter)]

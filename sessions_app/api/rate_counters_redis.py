@@ -15,12 +15,16 @@ from __future__ import annotations
 
 import logging
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import redis
 from django.conf import settings
 
 from sessions_app.api import rate_counters
 from sessions_app.api.rate_counters import Limit, Verdict
+
+if TYPE_CHECKING:
+    from redis.commands.core import Script
 
 logger = logging.getLogger(__name__)
 
@@ -53,14 +57,14 @@ return {1, hits, -1}
 
 
 @lru_cache(maxsize=4)
-def _script(location: str):
+def _script(location: str) -> Script:
     client = redis.Redis.from_url(location, socket_timeout=TIMEOUT_SECONDS,
                                   socket_connect_timeout=TIMEOUT_SECONDS)
     return client.register_script(_SCRIPT)
 
 
 def enabled() -> bool:
-    return settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    return bool(settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache")
 
 
 def count_request(*, key: str, caller_limit: Limit | None, global_limit: Limit | None,

@@ -1,3 +1,6 @@
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 from rest_framework.exceptions import NotAcceptable
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer
@@ -10,7 +13,8 @@ class MarkdownRenderer(BaseRenderer):
     format = "md"
     charset = "utf-8"
 
-    def render(self, data, accepted_media_type=None, renderer_context=None):
+    def render(self, data: Any, accepted_media_type: str | None = None,
+               renderer_context: Mapping[str, Any] | None = None) -> bytes:
         return data.encode(self.charset) if isinstance(data, str) else b""
 
 
@@ -28,7 +32,7 @@ class FormatNotOffered(DefaultContentNegotiation):
     """`?format=` that the view does not offer is 406 Not Acceptable (DRF's default says 404,
     which reads as "no such TRD")."""
 
-    def filter_renderers(self, renderers, format):
+    def filter_renderers(self, renderers: Iterable[BaseRenderer], format: str) -> list[BaseRenderer]:
         offered = [renderer for renderer in renderers if renderer.format == format]
         if not offered:
             formats = ", ".join(sorted({renderer.format for renderer in renderers} - {"api"}))

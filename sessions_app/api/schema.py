@@ -7,6 +7,8 @@ component: the envelope sessions_app.api.exceptions builds. No view lists them b
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import get_doc
@@ -34,10 +36,11 @@ ERROR_DESCRIPTIONS = {
 }
 
 
-class ErrorDetail(serializers.Serializer):
+class ErrorDetail(serializers.Serializer[Any]):
     code = serializers.CharField(help_text="Stable, machine-readable: invalid, not_found, conflict, ...")
     message = serializers.CharField(help_text="For people.")
-    fields = serializers.DictField(
+    # DRF's metaclass pops declared fields off the class, so this never shadows Serializer.fields.
+    fields = serializers.DictField(  # type: ignore[assignment]
         required=False, child=serializers.JSONField(),
         help_text="For invalid input: each field (or query parameter) with its messages.",
     )
@@ -46,7 +49,7 @@ class ErrorDetail(serializers.Serializer):
     )
 
 
-class Error(serializers.Serializer):
+class Error(serializers.Serializer[Any]):
     """The one error envelope of every 4xx and 5xx the API answers."""
 
     error = ErrorDetail()
@@ -86,7 +89,7 @@ class ApiAutoSchema(AutoSchema):
             statuses.add(406)
         return sorted(statuses)
 
-    def _get_response_bodies(self, direction="response"):
+    def _get_response_bodies(self, direction: Literal["request", "response"] = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
         envelope = self.resolve_serializer(Error, "response").ref
         for status in self.error_statuses():
@@ -101,8 +104,9 @@ class ApiAutoSchema(AutoSchema):
             responses.setdefault(str(status), response)
         return responses
 
-    def _map_serializer_field(self, field, direction, bypass_extensions=False):
-        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+    def _map_serializer_field(self, field: serializers.Field[Any, Any, Any, Any], direction: str,
+                              bypass_extensions: bool = False) -> dict[str, Any]:
+        schema: dict[str, Any] = super()._map_serializer_field(field, direction, bypass_extensions)
         # A required text input refuses "" and whitespace alone (DRF trims it): say so.
         if (direction == "request" and isinstance(field, serializers.CharField)
                 and not isinstance(field, serializers.ChoiceField | serializers.UUIDField)
@@ -111,22 +115,23 @@ class ApiAutoSchema(AutoSchema):
             schema.setdefault("pattern", r"\S")
         return schema
 
-    def _map_basic_serializer(self, serializer, direction):
-        schema = super()._map_basic_serializer(serializer, direction)
-        if getattr(serializer, "min_properties", None):
-            schema["minProperties"] = serializer.min_properties
+    def _map_basic_serializer(self, serializer: serializers.Serializer[Any], direction: str) -> dict[str, Any]:
+        schema: dict[str, Any] = super()._map_basic_serializer(serializer, direction)
+        min_properties = getattr(serializer, "min_properties", None)  # set by some input serializers only
+        if min_properties:
+            schema["minProperties"] = min_properties
         return schema
 
-    def _get_request_body(self, direction="request"):
-        body = super()._get_request_body(direction)
+    def _get_request_body(self, direction: str = "request") -> dict[str, Any] | None:
+        body: dict[str, Any] | None = super()._get_request_body(direction)
         # drf-spectacular makes a PATCH body optional; a body that must name at least one field is not.
         if body and getattr(self.get_request_serializer(), "min_properties", None):
             body["required"] = True
         return body
 
-    def _resolve_path_parameters(self, variables):
+    def _resolve_path_parameters(self, variables: list[str]) -> list[dict[str, Any]]:
         # Every id in this API's paths is a UUID, accepted in canonical form only (techspec_project.uuids).
-        parameters = super()._resolve_path_parameters(variables)
+        parameters: list[dict[str, Any]] = super()._resolve_path_parameters(variables)
         for parameter in parameters:
             parameter["schema"] = {"type": "string", "format": "uuid"}
         return parameters
@@ -146,7 +151,7 @@ class ApiAutoSchema(AutoSchema):
         if own_doc:
             return _first_sentence(own_doc)
         if action in ACTION_VERBS:
-            noun = self.view.basename.replace("-", " ")
+            noun = getattr(self.view, "basename", "").replace("-", " ")  # a viewset's: it has actions
             return f"{ACTION_VERBS[action]} {noun}" + ("s" if action == "list" and noun[-1] not in "hs" else "")
         return _first_sentence(get_doc(self.view.__class__))
 

@@ -3,6 +3,8 @@ per class, see output_fields.py). No rules here."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from design_bridge.models import DesignDecision, DesignJob, DesignJobStatus, DesignOutput
@@ -35,7 +37,7 @@ LONG_TEXT = 200_000  # a TRD section; the request body limit caps the total anyw
 # --- sessions -----------------------------------------------------------------
 
 
-class SessionOutput(FieldsBuiltOnce, serializers.ModelSerializer):
+class SessionOutput(FieldsBuiltOnce, serializers.ModelSerializer[TechSpecSession]):
     design_job_id = serializers.UUIDField(read_only=True)
 
     class Meta:
@@ -55,11 +57,11 @@ class SessionDetailOutput(SessionOutput):
         read_only_fields = fields
 
 
-class StartTechSpecInput(serializers.Serializer):
+class StartTechSpecInput(serializers.Serializer[Any]):
     design_job_id = CanonicalUUIDField()
 
 
-class StartTechSpecOutput(FieldsBuiltOnce, serializers.Serializer):
+class StartTechSpecOutput(FieldsBuiltOnce, serializers.Serializer[Any]):
     session_id = serializers.UUIDField(source="session.id")
     status = serializers.ChoiceField(source="session.status", choices=SessionStatus.choices)
     current_stage = serializers.ChoiceField(source="session.current_stage", choices=SessionStage.choices)
@@ -67,7 +69,7 @@ class StartTechSpecOutput(FieldsBuiltOnce, serializers.Serializer):
     created = serializers.BooleanField()
 
 
-class ErrorBriefOutput(FieldsBuiltOnce, serializers.Serializer):
+class ErrorBriefOutput(FieldsBuiltOnce, serializers.Serializer[Any]):
     id = serializers.UUIDField()
     node = serializers.CharField()
     error_type = serializers.CharField()
@@ -75,7 +77,7 @@ class ErrorBriefOutput(FieldsBuiltOnce, serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-class StatusSummaryOutput(FieldsBuiltOnce, serializers.ModelSerializer):
+class StatusSummaryOutput(FieldsBuiltOnce, serializers.ModelSerializer[SessionStatusRow]):
     """Renders the session_status_summary selector's result; the column types are the status view's."""
 
     session_id = serializers.UUIDField(source="id")
@@ -91,14 +93,14 @@ class StatusSummaryOutput(FieldsBuiltOnce, serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TransitionInput(serializers.Serializer):
+class TransitionInput(serializers.Serializer[Any]):
     status = serializers.ChoiceField(choices=SessionStatus.choices, required=False)
     current_stage = serializers.ChoiceField(choices=SessionStage.choices, required=False)
     progress_percentage = StrictIntegerField(min_value=0, max_value=100, required=False)
 
     min_properties = 1  # documented in the schema (ApiAutoSchema); validate() says it to the caller
 
-    def validate(self, attrs):
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not attrs:
             raise serializers.ValidationError("Give at least one of status, current_stage, progress_percentage.")
         return attrs
@@ -107,7 +109,7 @@ class TransitionInput(serializers.Serializer):
 # --- research and decisions -----------------------------------------------------
 
 
-class ResearchOutput(FieldsBuiltOnce, serializers.ModelSerializer):
+class ResearchOutput(FieldsBuiltOnce, serializers.ModelSerializer[TechResearch]):
     session_id = serializers.UUIDField(read_only=True)
     researched_options = ResearchOptionsOutput(read_only=True)
 
@@ -121,7 +123,7 @@ class ResearchOutput(FieldsBuiltOnce, serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ResearchInput(serializers.Serializer):
+class ResearchInput(serializers.Serializer[Any]):
     technology_category = TextField(max_length=100)
     gap_description = TextField(max_length=20_000)
     researched_options = serializers.ListField(
@@ -130,7 +132,7 @@ class ResearchInput(serializers.Serializer):
     )
 
 
-class DecisionInput(serializers.Serializer):
+class DecisionInput(serializers.Serializer[Any]):
     research_id = CanonicalUUIDField()
     selected_technology = TextField(max_length=200)
     reasoning = TextField(max_length=20_000, allow_blank=True, default="")
@@ -139,14 +141,15 @@ class DecisionInput(serializers.Serializer):
     )
 
 
-class DecisionsInput(serializers.Serializer):
-    decisions = DecisionInput(many=True, min_length=1, max_length=50)
+class DecisionsInput(serializers.Serializer[Any]):
+    # many=True makes a ListSerializer, which takes min_length/max_length; the stubs' __init__ does not list them.
+    decisions = DecisionInput(many=True, min_length=1, max_length=50)  # type: ignore[call-arg]
 
 
 # --- conversation -----------------------------------------------------------------
 
 
-class ConversationOutput(FieldsBuiltOnce, serializers.ModelSerializer):
+class ConversationOutput(FieldsBuiltOnce, serializers.ModelSerializer[TechConversation]):
     research_id = serializers.UUIDField(read_only=True, allow_null=True)
     metadata = JSONObjectOutput(read_only=True)
 
@@ -156,7 +159,7 @@ class ConversationOutput(FieldsBuiltOnce, serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ConversationInput(serializers.Serializer):
+class ConversationInput(serializers.Serializer[Any]):
     role = serializers.ChoiceField(choices=MessageRole.choices)
     message = TextField(max_length=50_000)
     message_type = serializers.ChoiceField(choices=MessageType.choices, default=MessageType.TEXT)
@@ -167,7 +170,7 @@ class ConversationInput(serializers.Serializer):
 # --- TRD documents ----------------------------------------------------------------
 
 
-class TRDOutput(FieldsBuiltOnce, serializers.ModelSerializer):
+class TRDOutput(FieldsBuiltOnce, serializers.ModelSerializer[GeneratedTRDDocument]):
     session_id = serializers.UUIDField(read_only=True)
     validation_report = JSONObjectOutput(read_only=True)
 
@@ -180,14 +183,14 @@ class TRDOutput(FieldsBuiltOnce, serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TRDVersionOutput(FieldsBuiltOnce, serializers.ModelSerializer):
+class TRDVersionOutput(FieldsBuiltOnce, serializers.ModelSerializer[GeneratedTRDDocument]):
     class Meta:
         model = GeneratedTRDDocument
         fields = ["id", "version", "quality_score", "created_at"]
         read_only_fields = fields
 
 
-class TRDInput(serializers.Serializer):
+class TRDInput(serializers.Serializer[Any]):
     trd_content = TextField(max_length=LONG_TEXT)
     api_specification = TextField(max_length=LONG_TEXT, allow_blank=True, default="")
     database_schema = TextField(max_length=LONG_TEXT, allow_blank=True, default="")
@@ -197,10 +200,10 @@ class TRDInput(serializers.Serializer):
     validation_report = JSONObjectField(required=False, default=dict)
 
 
-class TRDCompareInput(serializers.Serializer):
+class TRDCompareInput(serializers.Serializer[Any]):
     """?from=N&to=M: two version numbers of the session's TRD."""
 
-    def get_fields(self):
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
         # `from` is a Python keyword, so the fields cannot be class attributes.
         return {
             "from": serializers.IntegerField(min_value=1, max_value=pg_values.INT4[1]),
@@ -208,7 +211,7 @@ class TRDCompareInput(serializers.Serializer):
         }
 
 
-class TRDSectionDiffOutput(FieldsBuiltOnce, serializers.Serializer):
+class TRDSectionDiffOutput(FieldsBuiltOnce, serializers.Serializer[Any]):
     section = serializers.CharField(source="field", help_text="The TRD field compared.")
     title = serializers.CharField()
     changed = serializers.BooleanField()
@@ -219,7 +222,7 @@ class TRDSectionDiffOutput(FieldsBuiltOnce, serializers.Serializer):
     )
 
 
-class TRDCompareOutput(FieldsBuiltOnce, serializers.Serializer):
+class TRDCompareOutput(FieldsBuiltOnce, serializers.Serializer[Any]):
     """Two TRD versions of one session and a unified diff per section."""
 
 
@@ -236,7 +239,7 @@ TRDCompareOutput._declared_fields = {
 # --- agent errors -------------------------------------------------------------------
 
 
-class ErrorLogOutput(FieldsBuiltOnce, serializers.ModelSerializer):
+class ErrorLogOutput(FieldsBuiltOnce, serializers.ModelSerializer[AgentErrorLog]):
     session_id = serializers.UUIDField(read_only=True)
 
     class Meta:
@@ -248,7 +251,7 @@ class ErrorLogOutput(FieldsBuiltOnce, serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ErrorLogInput(serializers.Serializer):
+class ErrorLogInput(serializers.Serializer[Any]):
     node = TextField(max_length=100)
     error_type = TextField(max_length=100)
     message = TextField(max_length=20_000)
@@ -257,33 +260,33 @@ class ErrorLogInput(serializers.Serializer):
     recovery_strategy = TextField(max_length=100, allow_blank=True, default="")
 
 
-class ErrorsRecoveredInput(serializers.Serializer):
+class ErrorsRecoveredInput(serializers.Serializer[Any]):
     error_ids = serializers.ListField(child=CanonicalUUIDField(), min_length=1, max_length=500)
     recovered = StrictBooleanField(default=True)
 
 
-class CountOutput(FieldsBuiltOnce, serializers.Serializer):
+class CountOutput(FieldsBuiltOnce, serializers.Serializer[Any]):
     changed = serializers.IntegerField()
 
 
 # --- Design Agent (read-only) ---------------------------------------------------------
 
 
-class DesignOutputOutput(FieldsBuiltOnce, serializers.ModelSerializer):
+class DesignOutputOutput(FieldsBuiltOnce, serializers.ModelSerializer[DesignOutput]):
     class Meta:
         model = DesignOutput
         fields = ["id", "output_type", "content", "file_path", "created_at"]
         read_only_fields = fields
 
 
-class DesignDecisionOutput(FieldsBuiltOnce, serializers.ModelSerializer):
+class DesignDecisionOutput(FieldsBuiltOnce, serializers.ModelSerializer[DesignDecision]):
     class Meta:
         model = DesignDecision
         fields = ["id", "decision_type", "decision_value", "reasoning", "created_at"]
         read_only_fields = fields
 
 
-class DesignJobOutput(FieldsBuiltOnce, serializers.ModelSerializer):
+class DesignJobOutput(FieldsBuiltOnce, serializers.ModelSerializer[DesignJob]):
     # The Design Agent owns these values: a new one there is a new member of this enum here.
     status = serializers.ChoiceField(choices=DesignJobStatus.choices, read_only=True)
 

@@ -22,6 +22,7 @@ at most 2N in any span of one period.
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from rest_framework.settings import api_settings
@@ -30,25 +31,30 @@ from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 from sessions_app.api import rate_counters, rate_counters_redis
 from sessions_app.roles import Role
 
+if TYPE_CHECKING:
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
+
 PRIVILEGED_ROLES = (Role.STAFF, Role.AGENT)
 
 
 class APIRateThrottle(BaseThrottle):
     """429 once a caller passes the "user" rate, or its class's share of the "api" (global) rate."""
 
-    THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+    # DRF's stubs type the rates as numbers; they are DRF's "100/min" strings (or None).
+    THROTTLE_RATES: dict[str, str | None] = api_settings.DEFAULT_THROTTLE_RATES  # type: ignore[assignment]
     parse_rate = SimpleRateThrottle.parse_rate  # DRF's "100/min" notation
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.seconds_to_wait: float | None = None
 
-    def allow_request(self, request, view) -> bool:
+    def allow_request(self, request: Request, view: APIView) -> bool:
         key, role = self.caller(request)
         verdict = count_call(key=key, role=role)
         self.seconds_to_wait = verdict.seconds_to_wait
         return verdict.allowed
 
-    def caller(self, request) -> tuple[str, str]:
+    def caller(self, request: Request) -> tuple[str, str]:
         """(key, role): see caller_key; for anonymous requests a digest of the client address
         (get_ident may return a client-supplied X-Forwarded-For of any length)."""
         user = request.user
@@ -60,15 +66,16 @@ class APIRateThrottle(BaseThrottle):
         return self.seconds_to_wait
 
 
-def caller_key(user) -> tuple[str, str]:
+def caller_key(user: Any) -> tuple[str, str]:  # a PlatformTokenUser, or a Django user (staff login)
     """(key, role) of an authenticated caller: the token's role and user id, or a staff login's."""
     role = getattr(user, "role", None) or (Role.STAFF if user.is_staff else Role.USER)
     return f"{role}:{user.pk}", role
 
 
 def _limit(scope: str) -> rate_counters.Limit | None:
-    requests, seconds = APIRateThrottle.parse_rate(None, APIRateThrottle.THROTTLE_RATES.get(scope))  # self unused
-    return None if requests is None else rate_counters.Limit(requests, seconds)
+    # parse_rate does not use self, which its type cannot say.
+    requests, seconds = APIRateThrottle.parse_rate(None, APIRateThrottle.THROTTLE_RATES.get(scope))  # type: ignore[arg-type]
+    return None if requests is None or seconds is None else rate_counters.Limit(requests, seconds)
 
 
 def count_call(*, key: str, role: str, global_limit: bool = True) -> rate_counters.Verdict:
@@ -84,6 +91,6 @@ def count_call(*, key: str, role: str, global_limit: bool = True) -> rate_counte
     share = None
     if whole is not None and role not in PRIVILEGED_ROLES:
         share = whole.requests * (100 - settings.API_GLOBAL_RESERVED_PERCENT) // 100
-    counter = rate_counters_redis if rate_counters_redis.enabled() else rate_counters
-    return counter.count_request(key=key, caller_limit=caller_limit, global_limit=whole, global_share=share,
-                                 shards=settings.API_RATE_SHARDS)
+    count_request = rate_counters_redis.count_request if rate_counters_redis.enabled() else rate_counters.count_request
+    return count_request(key=key, caller_limit=caller_limit, global_limit=whole, global_share=share,
+                         shards=settings.API_RATE_SHARDS)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 from functools import lru_cache
+from typing import Any
 
 import jwt
 from django.core.signals import setting_changed
@@ -54,7 +55,7 @@ def token_backend() -> TokenBackend:
     return backend
 
 
-def token_sign(payload: dict, *, private_key: str | None = None, kid: str | None = None) -> str:
+def token_sign(payload: dict[str, Any], *, private_key: str | None = None, kid: str | None = None) -> str:
     """A signed token for `payload` with the configured algorithm, `iss` and `aud`.
 
     HS256 signs with JWT_SIGNING_KEY. RS256/ES256 need the private key (PEM text),
@@ -90,6 +91,6 @@ def token_issue(*, role: str, user_id: uuid.UUID | str, ttl: timedelta, private_
 
 
 @receiver(setting_changed)
-def _rebuild_on_change(*, setting, **kwargs):
+def _rebuild_on_change(*, setting: str, **kwargs: Any) -> None:
     if setting in ("SIMPLE_JWT", "SECRET_KEY"):
         token_backend.cache_clear()

@@ -5,6 +5,8 @@ otherwise answer a POST to the slashless form with a 301 to an HTML page (and a 
 with DEBUG on), and a client following the redirect drops the body.
 """
 
+from typing import Any
+
 from django.urls import include, re_path
 from rest_framework.routers import DefaultRouter, SimpleRouter
 
@@ -15,13 +17,13 @@ from sessions_app.api.views import flow, resources
 class OptionalSlashRouter(DefaultRouter):
     """DRF's router with "/?" as its trailing slash (DRF turns any truthy argument into "/")."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.trailing_slash = "/?"
 
 
 class OptionalSlashNestedRouter(SimpleRouter):
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.trailing_slash = "/?"
 

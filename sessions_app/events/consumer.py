@@ -163,6 +163,7 @@ class SessionEventsConsumer(AsyncWebsocketConsumer):
                 last = seq
             page = await database_sync_to_async(session_events_after)(session_id=session_id, after=last) if more else []
             more = len(page) == REPLAY_PAGE
+        assert self.subscription is not None  # connect() subscribed before starting this pump
         while True:
             batch = await self.subscription.wait()
             if not batch:

@@ -18,6 +18,7 @@ import asyncio
 import logging
 import uuid
 from collections import deque
+from collections.abc import Callable
 
 import psycopg
 from django.conf import settings
@@ -45,7 +46,7 @@ class Subscription:
         self.items: deque[tuple[int, str]] = deque()
         self.overflowed = False
         self.lost = False
-        self.on_stop = None  # called once when overflowed or lost
+        self.on_stop: Callable[[Subscription], None] | None = None  # called once when overflowed or lost
         self._wake = asyncio.Event()
 
     def push(self, seq: int, text: str) -> None:
@@ -101,6 +102,7 @@ class EventHub:
         if self._task is None or self._task.done():
             self._listening = self.loop.create_future()
             self._task = asyncio.create_task(self._run(self._listening))
+        assert self._listening is not None  # set with the task above
         await asyncio.shield(self._listening)  # raises if PostgreSQL cannot be reached
         subscription = Subscription(self, session_id, limit)
         self._subscriptions.setdefault(session_id, set()).add(subscription)
@@ -162,6 +164,7 @@ class EventHub:
                 rows = await cursor.fetchall()
             except psycopg.Error as exc:
                 logger.warning("events reader lost its PostgreSQL connection: %s", exc)
+                assert self._task is not None  # this runs inside it
                 self._task.cancel()
                 return
             for row in rows:

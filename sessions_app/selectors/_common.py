@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from typing import Any, TypeVar
+
+from django.db.models import Model, QuerySet
 
 from sessions_app.errors import Id
 from sessions_app.models import TechSpecSession
 from techspec_project.uuids import lenient_uuid
 
+_M = TypeVar("_M", bound=Model)
+_Row = TypeVar("_Row")
 
-def visible_to(rows: QuerySet, owner_id: Id | None = None) -> QuerySet:
+
+def visible_to(rows: QuerySet[_M], owner_id: Id | None = None) -> QuerySet[_M]:
     """The rule on any rows with the owner's user_id (sessions, the status view, design jobs): staff
     (owner_id None) see all, others their own; a malformed owner id sees nothing."""
     if owner_id is None:
@@ -18,7 +23,7 @@ def visible_to(rows: QuerySet, owner_id: Id | None = None) -> QuerySet:
     return rows.none() if owner is None else rows.filter(user_id=owner)
 
 
-def only_row(rows: QuerySet):
+def only_row(rows: QuerySet[Any, _Row]) -> _Row | None:
     """The one row of a query filtered by a unique key, or None.
 
     Not first(): it orders (by pk, or by the list's own ordering) and the statement

@@ -10,8 +10,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, Model, OuterRef, QuerySet
 
 from sessions_app.models import AgentErrorLog, TechConversation, TechResearch, TechSpecSession
 
@@ -25,7 +26,7 @@ class SessionPageCounts:
     unrecovered_errors: int = 0
 
 
-def _grouped_counts(queryset: QuerySet, session_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
+def _grouped_counts(queryset: QuerySet[Any], session_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
     rows = queryset.filter(session_id__in=session_ids).order_by().values_list("session_id").annotate(n=Count("*"))
     return dict(rows)
 
@@ -57,7 +58,7 @@ def sessions_by_open_errors(sessions: QuerySet[TechSpecSession], *, present: boo
     return sessions.filter(open_errors if present else ~open_errors)
 
 
-def recent_distinct_values(model, field: str, *, window: int = 10_000) -> list[str]:
+def recent_distinct_values(model: type[Model], field: str, *, window: int = 10_000) -> list[str]:
     """Distinct values of `field` among the newest `window` rows (one query through the created_at index).
 
     A filter sidebar must not run SELECT DISTINCT over a table of millions of rows;
@@ -65,5 +66,5 @@ def recent_distinct_values(model, field: str, *, window: int = 10_000) -> list[s
     """
     # Read the window's values and de-duplicate here: `pk IN (newest ...)` made PostgreSQL
     # hash-join the whole table (a Seq Scan that grows with it), measured by bench_queries.
-    newest = model.objects.order_by("-created_at").values_list(field, flat=True)[:window]
+    newest = model._default_manager.order_by("-created_at").values_list(field, flat=True)[:window]
     return sorted(set(newest))

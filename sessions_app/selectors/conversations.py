@@ -32,30 +32,30 @@ class ConversationPage:
     next_cursor: str | None
 
 
-def encode_cursor(timestamp: datetime, message_id) -> str:
+def encode_cursor(timestamp: datetime, message_id: Id) -> str:
     raw = f"{timestamp.isoformat()}|{message_id}".encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor) -> tuple[datetime, uuid.UUID]:
+def decode_cursor(cursor: str | tuple[datetime, Id]) -> tuple[datetime, uuid.UUID]:
     """(timestamp, id) from a cursor string or tuple; InvalidCursor for anything else."""
     try:
         if isinstance(cursor, tuple):
             timestamp, message_id = cursor
         else:
             padded = cursor + "=" * (-len(cursor) % 4)
-            timestamp, message_id = base64.urlsafe_b64decode(padded).decode().split("|")
-            timestamp = datetime.fromisoformat(timestamp)
-        message_id = lenient_uuid(message_id)
+            at, message_id = base64.urlsafe_b64decode(padded).decode().split("|")
+            timestamp = datetime.fromisoformat(at)
+        key = lenient_uuid(message_id)
     except (TypeError, ValueError, AttributeError, binascii.Error, UnicodeDecodeError):
         raise InvalidCursor(cursor) from None
-    if message_id is None or not isinstance(timestamp, datetime) or timestamp.tzinfo is None:
+    if key is None or not isinstance(timestamp, datetime) or timestamp.tzinfo is None:
         raise InvalidCursor(cursor)
     try:
         pg_values.check_datetime(timestamp)  # Python takes a -16:00 offset, PostgreSQL does not
     except pg_values.Unstorable:
         raise InvalidCursor(cursor) from None
-    return timestamp, message_id
+    return timestamp, key
 
 
 def conversation_list(*, session: TechSpecSession) -> QuerySet[TechConversation]:

@@ -8,7 +8,9 @@ SessionStatusCount); a user's own sessions are few and are counted directly.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 from django.db.models import Avg, Count, Sum
@@ -28,7 +30,7 @@ class StatusStats:
     average_progress: float | None
 
 
-def _with_all_keys(rows, keys) -> dict:
+def _with_all_keys(rows: Iterable[tuple[str, int]], keys: Iterable[str]) -> dict[str, int]:
     counts = dict.fromkeys(keys, 0)
     counts.update({key: n for key, n in rows})
     return counts
@@ -36,6 +38,7 @@ def _with_all_keys(rows, keys) -> dict:
 
 def session_counts_by_status(*, owner_id: Id | None = None, scan: bool = False) -> dict[str, int]:
     """Sessions per status, every status present (zero included); one query."""
+    rows: Iterable[tuple[str, int]]
     if owner_id is None and not scan:
         rows = SessionStatusCount.objects.values_list("status").annotate(total=Sum("n"))
     else:
@@ -46,6 +49,8 @@ def session_counts_by_status(*, owner_id: Id | None = None, scan: bool = False) 
 def session_stats_by_status(*, owner_id: Id | None = None, scan: bool = False) -> dict[str, StatusStats]:
     """Count and average progress per status, every status present; one query."""
     stats = {status: StatusStats(0, None) for status in SessionStatus.values}
+    # (status, count, progress sum) from the summary; (status, count, average progress) from a scan.
+    rows: Iterable[tuple[str, int, Any]]
     if owner_id is None and not scan:
         rows = SessionStatusCount.objects.values_list("status").annotate(total=Sum("n"), progress=Sum("progress_sum"))
         stats.update({s: StatusStats(n, p / n if n else None) for s, n, p in rows})

@@ -7,10 +7,13 @@ size of the data, and no section reads a techspec table itself.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from django.db import DatabaseError, connections, transaction
+from django.db.backends.utils import CursorWrapper
 
 # PgHero's rules of thumb for "what to do next".
 DEAD_ROW_SHARE = 0.10  # vacuum hint above 10 % dead rows …
@@ -21,13 +24,17 @@ TOP_QUERIES = 10
 RELATION_LIMIT = 40
 QUERY_CHARS = 1_000
 
+# One row of a catalog query: column name -> value, as PostgreSQL returned it.
+Row = dict[str, Any]
 
-def _rows(cursor) -> list[dict]:
+
+def _rows(cursor: CursorWrapper) -> list[Row]:
     names = [column.name for column in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def _fetch(sql: str, params=None, *, using: str = "default", fresh: bool = False) -> list[dict]:
+def _fetch(sql: str, params: Sequence[int | str] | None = None, *, using: str = "default",
+           fresh: bool = False) -> list[Row]:
     with connections[using].cursor() as cursor:
         if fresh:
             # pg_stat_activity is read once per transaction; inside one (a test, ATOMIC_REQUESTS)
@@ -44,11 +51,11 @@ class Statements:
     available: bool  # the contrib is installed on the server (pg_available_extensions)
     installed: bool  # CREATE EXTENSION was run in this database
     error: str = ""  # installed but not preloaded, for example
-    by_total: list[dict] = field(default_factory=list)
-    by_mean: list[dict] = field(default_factory=list)
+    by_total: list[Row] = field(default_factory=list)
+    by_mean: list[Row] = field(default_factory=list)
 
 
-def database_overview() -> dict:
+def database_overview() -> Row:
     """Size, version, uptime, connection limit and cache hit ratios (one query)."""
     return _fetch(
         """
@@ -70,7 +77,7 @@ def database_overview() -> dict:
     )[0]
 
 
-def relation_stats(*, limit: int = RELATION_LIMIT) -> list[dict]:
+def relation_stats(*, limit: int = RELATION_LIMIT) -> list[Row]:
     """The largest tables: sizes (table, indexes, TOAST), row estimates, dead rows, (auto)vacuum/analyze."""
     return _fetch(
         """
@@ -94,7 +101,7 @@ def relation_stats(*, limit: int = RELATION_LIMIT) -> list[dict]:
     )
 
 
-def index_stats() -> list[dict]:
+def index_stats() -> list[Row]:
     """Every user index: size, scans, what it covers; `unused` and `duplicate_of` say what to drop."""
     rows = _fetch(
         """
@@ -121,7 +128,7 @@ def index_stats() -> list[dict]:
     return rows
 
 
-def _covering_index(index: dict, indexes: list[dict]) -> str:
+def _covering_index(index: Row, indexes: list[Row]) -> str:
     """Another index of the same table whose leading columns are this one's (PgHero's duplicate rule).
 
     Columns count with their operator classes and the access method: a varchar_pattern_ops
@@ -140,11 +147,11 @@ def _covering_index(index: dict, indexes: list[dict]) -> str:
             continue
         # The same columns: keep the unique one, or the one that sorts first by name.
         if len(theirs) > len(mine) or other["is_unique"] or other["name"] < index["name"]:
-            return other["name"]
+            return str(other["name"])
     return ""
 
 
-def connection_stats() -> list[dict]:
+def connection_stats() -> list[Row]:
     """Connections to this database by state and application_name."""
     return _fetch(
         """
@@ -158,7 +165,7 @@ def connection_stats() -> list[dict]:
     )
 
 
-def running_queries() -> list[dict]:
+def running_queries() -> list[Row]:
     """Every non-idle backend of this database but ours: what it runs, for how long, and who blocks it."""
     return _fetch(
         """
@@ -175,7 +182,7 @@ def running_queries() -> list[dict]:
     )
 
 
-def backend_get(*, pid: int) -> dict | None:
+def backend_get(*, pid: int) -> Row | None:
     """One backend of this database (not ours), for the cancel confirmation page."""
     rows = _fetch(
         """
@@ -190,7 +197,7 @@ def backend_get(*, pid: int) -> dict | None:
     return rows[0] if rows else None
 
 
-def replication_stats() -> dict:
+def replication_stats() -> Row:
     """Streaming replicas seen by this server, and the configured replica's own replay lag."""
     standbys = _fetch(
         """
@@ -216,7 +223,7 @@ def replication_stats() -> dict:
 
 
 def _in_recovery() -> bool:
-    return _fetch("SELECT pg_is_in_recovery() AS r")[0]["r"]
+    return bool(_fetch("SELECT pg_is_in_recovery() AS r")[0]["r"])
 
 
 def statement_stats(*, top: int = TOP_QUERIES) -> Statements:

@@ -8,6 +8,7 @@ created_at index, and first/last seen as two probes per group of the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -53,7 +54,7 @@ class Triage:
     hour_labels: list[str]
 
 
-def _sort_key(sort: str):
+def _sort_key(sort: str) -> Callable[[TriageGroup], tuple[float, ...]]:
     return {
         "count": lambda g: (-g.in_window, -g.open),
         "last_seen": lambda g: (-(g.last_seen.timestamp() if g.last_seen else 0), -g.open),

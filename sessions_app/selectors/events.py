@@ -12,6 +12,7 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
@@ -40,16 +41,20 @@ EVENTS_NAMED_SQL = (
 )
 
 
-def encode(event: dict) -> str:
+# One event as the socket sends it: (session id, cursor, JSON text).
+EventMessage = tuple[uuid.UUID, int, str]
+
+
+def encode(event: dict[str, Any]) -> str:
     return json.dumps(event, cls=DjangoJSONEncoder, separators=(",", ":"))
 
 
-def _json(value):
+def _json(value: Any) -> Any:
     # Django's connection hands jsonb over as text (JSONField parses it); psycopg's own, parsed.
     return json.loads(value) if isinstance(value, str) else value
 
 
-def event_message(row) -> tuple[uuid.UUID, int, str]:
+def event_message(row: tuple[Any, ...]) -> EventMessage:
     """(session id, cursor, JSON text) of one event row of the SQL above."""
     session_id, seq, kind, created_at, data, message, metadata, research_id, timestamp, error_message = row
     data = _json(data)
@@ -67,7 +72,7 @@ class EventsOpening:
 
     summary: SessionStatusSummary
     cursor: int  # the last event the summary reflects
-    missed: list[tuple[uuid.UUID, int, str]]  # events after the client's cursor, at most REPLAY_PAGE
+    missed: list[EventMessage]  # events after the client's cursor, at most REPLAY_PAGE
     more: bool  # more missed events than one page
 
 
@@ -100,7 +105,7 @@ def session_events_open(*, session_id: Id, owner_id: Id | None, after: int | Non
         return EventsOpening(summary=summary, cursor=cursor_now, missed=missed, more=len(missed) == REPLAY_PAGE)
 
 
-def session_events_after(*, session_id: uuid.UUID, after: int, limit: int = REPLAY_PAGE):
+def session_events_after(*, session_id: uuid.UUID, after: int, limit: int = REPLAY_PAGE) -> list[EventMessage]:
     """Up to `limit` events of one session after a cursor, oldest first, as (session, cursor, JSON)."""
     with connection.cursor() as cursor:
         cursor.execute(EVENTS_AFTER_SQL, [session_id, after, limit])
@@ -114,7 +119,7 @@ class CursorAhead(Exception):
         super().__init__(f"Cursor {after} is beyond this session's last event ({last}).")
 
 
-def snapshot_event(opening: EventsOpening, summary_data: dict, now: datetime) -> str:
+def snapshot_event(opening: EventsOpening, summary_data: dict[str, Any], now: datetime) -> str:
     """The first message of every connection: what `…/status` returns, with the cursor it reflects."""
     return encode({
         "type": "snapshot", "session_id": opening.summary.id, "cursor": opening.cursor,

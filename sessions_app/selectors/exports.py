@@ -10,6 +10,7 @@ datetimes only to print them again took most of an export's time.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 from django.db import models
 from django.db.models import F, Func, Q, QuerySet, Value
@@ -19,7 +20,7 @@ EXPORT_MAX_ROWS = 100_000
 EXPORT_BATCH = 2_000
 
 
-def _as_text(model, name: str):
+def _as_text(model: type[models.Model], name: str) -> F | Func:
     """`name` as PostgreSQL's text: ISO 8601 UTC for timestamps, the canonical form for UUIDs."""
     field = model._meta.get_field(name)
     if isinstance(field, models.DateTimeField):
@@ -30,8 +31,8 @@ def _as_text(model, name: str):
     return F(name)
 
 
-def export_rows(queryset: QuerySet, *, columns: Sequence[str], limit: int = EXPORT_MAX_ROWS,
-                batch: int = EXPORT_BATCH) -> Iterator[tuple]:
+def export_rows(queryset: QuerySet[Any], *, columns: Sequence[str], limit: int = EXPORT_MAX_ROWS,
+                batch: int = EXPORT_BATCH) -> Iterator[tuple[Any, ...] | None]:
     """Yield up to `limit` value tuples of `columns` (plus one sentinel None if more rows match).
 
     `queryset` must be filtered only (its order is replaced by -created_at, -id).
@@ -41,20 +42,20 @@ def export_rows(queryset: QuerySet, *, columns: Sequence[str], limit: int = EXPO
     model = queryset.model
     width = len(columns)
     texts = {f"_csv_{i}": _as_text(model, name) for i, name in enumerate(columns)}
-    base = (
+    base: QuerySet[Any, tuple[Any, ...]] = (
         queryset.order_by("-created_at", "-pk")
         .annotate(**texts)
         .values_list(*texts, "created_at", "pk")
     )
 
-    def after(cursor):
+    def after(cursor: tuple[Any, ...] | None) -> QuerySet[Any, tuple[Any, ...]]:
         if cursor is None:
             return base
         created, pk = cursor
         # created_at <= c is the index's range; the OR breaks ties inside it.
         return base.filter(Q(created_at__lte=created) & (Q(created_at__lt=created) | Q(pk__lt=pk)))
 
-    cursor = None
+    cursor: tuple[Any, ...] | None = None
     remaining = limit
     while True:
         size = min(batch, remaining + 1)  # one more than the bound tells whether rows were left out

@@ -6,9 +6,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import QuerySet
-from django.utils.dateparse import parse_datetime
 
 from sessions_app.errors import Id, SessionNotFound, as_uuid
 from sessions_app.models import SessionStatusRow, TechSpecSession
@@ -54,12 +54,12 @@ def session_get(*, session_id: Id, owner_id: Id | None = None) -> TechSpecSessio
     return session
 
 
-def _latest_error(data: dict | None) -> LatestError | None:
+def _latest_error(data: dict[str, Any] | None) -> LatestError | None:
     if data is None:
         return None
     return LatestError(
         id=uuid.UUID(data["id"]), node=data["node"], error_type=data["error_type"], message=data["message"],
-        retry_count=data["retry_count"], created_at=parse_datetime(data["created_at"]),
+        retry_count=data["retry_count"], created_at=datetime.fromisoformat(data["created_at"]),
     )
 
 

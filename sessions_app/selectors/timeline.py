@@ -13,10 +13,11 @@ import binascii
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db import connection
 
-from sessions_app.errors import InvalidCursor
+from sessions_app.errors import Id, InvalidCursor
 
 TIMELINE_PAGE = 50
 BODY_CHARS = 4_000
@@ -38,6 +39,8 @@ BRANCHES: dict[str, tuple[str, str, str, str, str, str]] = {
 # State changes: the session's start and every recorded status or stage change (below).
 STATE_KIND = "state"
 KINDS: tuple[str, ...] = ("message", "research", "decision", STATE_KIND, "trd", "error")
+# A decoded page cursor: (at, kind, id) of the last entry shown.
+Cursor = tuple[datetime, str, uuid.UUID]
 KIND_LABELS = {
     "message": "Messages", "research": "Research", "decision": "Decisions", STATE_KIND: "State changes",
     "trd": "TRD versions", "error": "Errors",
@@ -70,7 +73,7 @@ def encode_timeline_cursor(entry: TimelineEntry) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_timeline_cursor(cursor: str) -> tuple[datetime, str, uuid.UUID]:
+def decode_timeline_cursor(cursor: str) -> Cursor:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         at, kind, pk = base64.urlsafe_b64decode(padded).decode().split("|")
@@ -82,7 +85,7 @@ def decode_timeline_cursor(cursor: str) -> tuple[datetime, str, uuid.UUID]:
     return moment, kind, key
 
 
-def _keyset(kind: str, column: str, cursor, params: dict) -> str:
+def _keyset(kind: str, column: str, cursor: Cursor | None, params: dict[str, Any]) -> str:
     """This branch's part of (at, kind, id) < cursor, written so the branch's index can serve it."""
     if cursor is None:
         return ""
@@ -95,7 +98,7 @@ def _keyset(kind: str, column: str, cursor, params: dict) -> str:
     return f"AND ({column}, id) < (%(c_at)s, %(c_id)s)"
 
 
-def _branch(kind: str, cursor, params: dict) -> str:
+def _branch(kind: str, cursor: Cursor | None, params: dict[str, Any]) -> str:
     table, column, title, body, label, extra = BRANCHES[kind]
     column = f'"{column}"'
     keyset = _keyset(kind, column, cursor, params)
@@ -132,7 +135,7 @@ def _event_seq(pk: uuid.UUID) -> int | None:
     return int(text[-12:], 16) if text.startswith(_EVENT_ID_PREFIX) else None
 
 
-def _state_branch(cursor, params: dict) -> str:
+def _state_branch(cursor: Cursor | None, params: dict[str, Any]) -> str:
     """Recorded state changes, plus the session's start and (before the event log) its completion."""
     # The start is never an event (the log records updates); the completion is, since the log
     # exists: from the sessions row only when no recorded change covers it. `completed` is final
@@ -172,14 +175,14 @@ def _state_branch(cursor, params: dict) -> str:
     )
 
 
-def session_timeline(*, session_id, kinds: tuple[str, ...] | list[str] = KINDS, before: str | None = None,
+def session_timeline(*, session_id: Id, kinds: tuple[str, ...] | list[str] = KINDS, before: str | None = None,
                      limit: int = TIMELINE_PAGE) -> TimelinePage:
     """The newest `limit` entries of the chosen kinds older than the cursor `before` (one query)."""
     cursor = decode_timeline_cursor(before) if before else None
     chosen = [kind for kind in KINDS if kind in kinds]
     if not chosen:
         return TimelinePage([], None)
-    params: dict = {"session": session_id, "limit": limit + 1, "chars": BODY_CHARS}
+    params: dict[str, Any] = {"session": session_id, "limit": limit + 1, "chars": BODY_CHARS}
     branches = [_state_branch(cursor, params) if kind == STATE_KIND else _branch(kind, cursor, params)
                 for kind in chosen]
     page = (

@@ -48,7 +48,7 @@ def optional_text(field: str, value: Any) -> str:
     return value
 
 
-def json_object(field: str, value: Any) -> dict:
+def json_object(field: str, value: Any) -> dict[str, Any]:
     if value is None:
         return {}
     if not isinstance(value, dict):

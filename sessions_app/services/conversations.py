@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from typing import Any
+
+from django.db import models, transaction
 from django.utils import timezone
 
 from sessions_app.choices import MessageRole, MessageType
@@ -11,14 +13,14 @@ from sessions_app.models import TechConversation, TechResearch, TechSpecSession
 from sessions_app.services._common import json_object, required_text
 
 
-def _checked_choice(field: str, value, choices) -> str:
-    if value not in choices.values:
+def _checked_choice(field: str, value: object, choices: type[models.TextChoices]) -> str:
+    if not isinstance(value, str) or value not in choices.values:
         raise InvalidValue(field, f"Unknown {field} {value!r}.", allowed=list(choices.values))
     return value
 
 
 def add_message(*, session_id: Id, role: str, message: str, message_type: str, research_id: Id | None = None,
-                metadata: dict | None = None) -> TechConversation:
+                metadata: dict[str, Any] | None = None) -> TechConversation:
     """Insert a checked message; the caller has already found the session (and the research)."""
     return TechConversation.objects.create(
         session_id=session_id,
@@ -33,7 +35,7 @@ def add_message(*, session_id: Id, role: str, message: str, message_type: str, r
 
 @transaction.atomic
 def conversation_append(*, session: TechSpecSession, role: str, message: str, message_type: str = MessageType.TEXT,
-                        research_id: Id | None = None, metadata: dict | None = None) -> TechConversation:
+                        research_id: Id | None = None, metadata: dict[str, Any] | None = None) -> TechConversation:
     """Append one message; a linked research item must belong to the same session."""
     role = _checked_choice("role", role, MessageRole)
     message_type = _checked_choice("message_type", message_type, MessageType)

@@ -21,7 +21,8 @@ def error_record(*, session: TechSpecSession, node: str, error_type: str, messag
     if isinstance(retry_count, bool) or not isinstance(retry_count, int) or retry_count < 0:
         raise InvalidValue("retry_count", "retry_count must be an integer of 0 or more.")
     recovery_strategy = optional_text("recovery_strategy", recovery_strategy)
-    if len(recovery_strategy) > AgentErrorLog._meta.get_field("recovery_strategy").max_length:
+    limit = AgentErrorLog._meta.get_field("recovery_strategy").max_length
+    if limit is not None and len(recovery_strategy) > limit:
         raise InvalidValue("recovery_strategy", "recovery_strategy is at most 100 characters.")
     return AgentErrorLog.objects.create(
         session_id=session.pk, node=node, error_type=error_type, message=message,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -32,7 +33,7 @@ class DecisionInput:
     custom: bool = False
 
 
-def _checked_options(options) -> list[dict]:
+def _checked_options(options: object) -> list[dict[str, Any]]:
     if not isinstance(options, list) or not options:
         raise InvalidValue("options", "options must be a non-empty list of objects, each with a name.")
     names = []
@@ -50,7 +51,7 @@ def _checked_options(options) -> list[dict]:
 
 @transaction.atomic
 def research_record(*, session: TechSpecSession, technology_category: str, gap_description: str,
-                    options: list[dict]) -> TechResearch:
+                    options: list[dict[str, Any]]) -> TechResearch:
     """Record a researched technology gap with its options (each a JSON object with a unique name)."""
     category = required_text("technology_category", technology_category, max_length=100).strip()
     gap = required_text("gap_description", gap_description)
@@ -91,7 +92,8 @@ def _decide(research: TechResearch, decision: DecisionInput) -> TechResearch:
     return research
 
 
-def _locked_batch(session_pk: uuid.UUID, decisions: list[DecisionInput]) -> tuple[dict, dict]:
+def _locked_batch(session_pk: uuid.UUID, decisions: list[DecisionInput],
+                  ) -> tuple[dict[uuid.UUID, DecisionInput], dict[uuid.UUID, TechResearch]]:
     ids = [as_uuid(d.research_id, lambda rid: ResearchNotFound(rid, session_pk)) for d in decisions]
     if len(set(ids)) != len(ids):
         raise InvalidValue("decisions", "Each research item may appear once in a batch of decisions.")

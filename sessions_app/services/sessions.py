@@ -6,8 +6,9 @@ The two tables below are the state machine; docs/DOMAIN.md prints them.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -76,13 +77,13 @@ def _snapshot(manifest: DesignJobManifest) -> dict[str, Any]:
     }
 
 
-def _active_session(design_job_id, user_id) -> TechSpecSession | None:
+def _active_session(design_job_id: uuid.UUID, user_id: uuid.UUID) -> TechSpecSession | None:
     return TechSpecSession.objects.filter(
         design_job_id=design_job_id, user_id=user_id, status__in=ACTIVE_STATUSES
     ).first()
 
 
-def _checked_manifest(design_job_id, project_id: uuid.UUID, user_id: uuid.UUID) -> DesignJobManifest:
+def _checked_manifest(design_job_id: Id, project_id: uuid.UUID, user_id: uuid.UUID) -> DesignJobManifest:
     manifest = load_design_job_manifest(design_job_id)
     job = manifest.job
     # Another user's design job is not theirs to build on, nor to learn about: it is "not found".
@@ -153,7 +154,7 @@ def session_start_check(*, project_id: Id, design_job_id: Id, user_id: Id) -> No
     _checked_manifest(design_job_id, uuid_argument("project_id", project_id), uuid_argument("user_id", user_id))
 
 
-def _validate_request(status, stage, progress) -> None:
+def _validate_request(status: str | None, stage: str | None, progress: int | None) -> None:
     if status is None and stage is None and progress is None:
         raise InvalidValue("status", "Give at least one of status, stage or progress.")
     if status is not None and status not in S.values:
@@ -169,7 +170,11 @@ def _state(session: TechSpecSession) -> dict[str, Any]:
     return {"status": session.status, "stage": session.current_stage, "progress": session.progress_percentage}
 
 
-def _completion(session: TechSpecSession, stage, progress, refuse) -> dict[str, Any]:
+# Raises IllegalTransition with the reason given.
+Refuse = Callable[[str], NoReturn]
+
+
+def _completion(session: TechSpecSession, stage: str | None, progress: int | None, refuse: Refuse) -> dict[str, Any]:
     if stage not in (None, G.COMPLETED) or progress not in (None, 100):
         refuse("completing sets stage 'completed' and progress 100; do not ask for others.")
     if G.COMPLETED not in STAGE_TRANSITIONS[session.current_stage]:
@@ -182,7 +187,8 @@ def _completion(session: TechSpecSession, stage, progress, refuse) -> dict[str, 
     }
 
 
-def _stage_and_progress(session: TechSpecSession, status, stage, progress, refuse) -> dict[str, Any]:
+def _stage_and_progress(session: TechSpecSession, status: str, stage: str | None, progress: int | None,
+                        refuse: Refuse) -> dict[str, Any]:
     stage = stage or session.current_stage
     progress = session.progress_percentage if progress is None else progress
     moves = stage != session.current_stage or progress != session.progress_percentage
@@ -199,10 +205,11 @@ def _stage_and_progress(session: TechSpecSession, status, stage, progress, refus
     return {"status": status, "current_stage": stage, "progress_percentage": progress}
 
 
-def _next_state(session: TechSpecSession, status, stage, progress) -> dict[str, Any]:
+def _next_state(session: TechSpecSession, status: str | None, stage: str | None,
+                progress: int | None) -> dict[str, Any]:
     """The fields to write for this request, or IllegalTransition."""
 
-    def refuse(reason: str):
+    def refuse(reason: str) -> NoReturn:
         raise IllegalTransition(
             reason, current=_state(session), requested={"status": status, "stage": stage, "progress": progress}
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
@@ -14,7 +15,7 @@ from sessions_app.services._common import json_object, lock_session, optional_te
 CENT = Decimal("0.01")
 
 
-def _quality_score(value) -> Decimal | None:
+def _quality_score(value: object) -> Decimal | None:
     if value is None:
         return None
     try:
@@ -36,7 +37,7 @@ def trd_store(
     architecture_diagram: str = "",
     tech_stack_document: str = "",
     quality_score: Decimal | float | int | str | None = None,
-    validation_report: dict | None = None,
+    validation_report: dict[str, Any] | None = None,
 ) -> GeneratedTRDDocument:
     """Store the session's next TRD version (previous highest + 1; the first is 1)."""
     fields = {

@@ -52,7 +52,9 @@ class SectionDiff:
         old_number = new_number = 0
         for line in self.unified.split("\n")[2:]:  # after the ---/+++ header lines
             if line.startswith("@@"):
-                old_start, new_start = _HUNK.match(line).groups()
+                hunk = _HUNK.match(line)
+                assert hunk is not None  # difflib writes every "@@" line in this shape
+                old_start, new_start = hunk.groups()
                 old_number, new_number = _first_line(old_start), _first_line(new_start)
                 rows.append(DiffLine("hunk", line))
             elif line.startswith("-"):
@@ -97,7 +99,7 @@ def diff_section(section: Section, old_text: str, new_text: str, *, old_label: s
                  context: int = CONTEXT_LINES) -> SectionDiff:
     """difflib's unified diff of one section (the same text as difflib.unified_diff), with counts."""
     old, new = old_text.splitlines(), new_text.splitlines()
-    unified = []
+    unified: list[str] = []
     added = removed = 0
     for group in difflib.SequenceMatcher(None, old, new).get_grouped_opcodes(context):
         if not unified:

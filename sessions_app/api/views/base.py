@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
+from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
-from rest_framework.request import Request
 
 from sessions_app import selectors
 from sessions_app.api.caller import Caller, caller_of
@@ -14,8 +15,17 @@ from sessions_app.models import TechSpecSession
 from sessions_app.roles import Role
 from techspec_project.uuids import parse_uuid
 
+if TYPE_CHECKING:
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
 
-class CallerMixin:
+    # What the mixins are put in front of, so that self.request, self.kwargs and super() have types.
+    _ViewBase = APIView
+else:
+    _ViewBase = object
+
+
+class CallerMixin(_ViewBase):
     """`self.caller`, the authenticated caller reduced to user id and role."""
 
     permission_classes = [IsPlatformCaller]
@@ -47,11 +57,12 @@ class SessionScopedMixin(CallerMixin):
     def check_permissions(self, request: Request) -> None:
         if self.resolves_session():
             self.session  # noqa: B018 - raises SessionNotFound (404) for an invisible session
-        super().check_permissions(request)  # type: ignore[misc]
+        super().check_permissions(request)
 
 
-def validated(serializer_class, data):
+def validated(serializer_class: type[serializers.Serializer[Any]], data: Any) -> dict[str, Any]:
     serializer = serializer_class(data=data)
     if not serializer.is_valid():
         raise ValidationError(serializer.errors)
-    return serializer.validated_data
+    validated_data: dict[str, Any] = serializer.validated_data
+    return validated_data

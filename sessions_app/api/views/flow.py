@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.negotiation import BaseContentNegotiation, DefaultContentNegotiation
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -23,6 +26,10 @@ from techspec_project import pg_values
 from techspec_project.errors import InvalidInput
 from techspec_project.uuids import parse_uuid
 
+if TYPE_CHECKING:
+    from rest_framework.renderers import BaseRenderer
+    from rest_framework.request import Request
+
 # ?version=N: a TRD version number, stored in a PostgreSQL integer column.
 VERSION_SCHEMA = {"type": "integer", "minimum": 1, "maximum": pg_values.INT4[1]}
 
@@ -35,7 +42,7 @@ class StartTechSpecView(CallerMixin, APIView):
         responses={201: s.StartTechSpecOutput, 200: s.StartTechSpecOutput},
         description="201 with a new session; 200 with the caller's already active session for this job.",
     )
-    def post(self, request, project_id):
+    def post(self, request: Request, project_id: str) -> Response:
         project = parse_uuid(project_id, field="project_id")
         data = validated(s.StartTechSpecInput, request.data)
         if self.caller.user_id is None:
@@ -56,10 +63,12 @@ class SessionStatusView(CallerMixin, APIView):
     # costs one query rather than two.
 
     @extend_schema(responses=s.StatusSummaryOutput)
-    def get(self, request, session_pk):
+    def get(self, request: Request, session_pk: str) -> Response:
         session_id = parse_uuid(session_pk, field="session_id")
         summary = selectors.session_status_summary(session_id=session_id, owner_id=self.caller.owner_scope)
-        return Response(s.StatusSummaryOutput(summary).data)
+        # StatusSummaryOutput declares its fields from the status view's model and renders the
+        # selector's SessionStatusSummary, which has the same attributes; the stubs want the model.
+        return Response(s.StatusSummaryOutput(summary).data)  # type: ignore[arg-type]
 
 
 class DecisionsView(SessionScopedMixin, APIView):
@@ -68,7 +77,7 @@ class DecisionsView(SessionScopedMixin, APIView):
     permission_classes = [*SessionScopedMixin.permission_classes, OwnerOrStaffWrites]
 
     @extend_schema(request=s.DecisionsInput, responses={201: s.ResearchOutput(many=True)})
-    def post(self, request, session_pk):
+    def post(self, request: Request, session_pk: str) -> Response:
         data = validated(s.DecisionsInput, request.data)
         decisions = [
             services.DecisionInput(
@@ -88,7 +97,7 @@ class TRDView(SessionScopedMixin, APIView):
     self-contained HTML file (`?format=html`); any other format is 406."""
 
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, MarkdownRenderer, TRDHTMLRenderer]
-    content_negotiation_class = FormatNotOffered
+    content_negotiation_class: type[BaseContentNegotiation] = FormatNotOffered
 
     @extend_schema(
         parameters=[
@@ -101,7 +110,7 @@ class TRDView(SessionScopedMixin, APIView):
             (200, "text/html"): OpenApiTypes.STR,
         },
     )
-    def get(self, request, session_pk):
+    def get(self, request: Request, session_pk: str) -> Response:
         version = self._version()
         trd = selectors.trd_get(session=self.session, version=version)
         export = request.accepted_renderer.format
@@ -133,8 +142,10 @@ class TRDView(SessionScopedMixin, APIView):
 class MarkdownOnly(DefaultContentNegotiation):
     """Markdown whatever the Accept header says (a client's default "application/json" would be a 406)."""
 
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
+    def select_renderer(self, request: Request, renderers: Iterable[BaseRenderer],
+                        format_suffix: str | None = None) -> tuple[BaseRenderer, str]:
+        first = next(iter(renderers))  # the view's one renderer
+        return first, first.media_type
 
 
 class TRDMarkdownView(TRDView):
@@ -151,7 +162,7 @@ class TRDMarkdownView(TRDView):
         parameters=[OpenApiParameter("version", VERSION_SCHEMA, required=False)],
         responses={(200, "text/markdown"): OpenApiTypes.STR},
     )
-    def get(self, request, session_pk):
+    def get(self, request: Request, session_pk: str) -> Response:
         return super().get(request, session_pk)
 
 
@@ -170,7 +181,7 @@ class TRDCompareView(SessionScopedMixin, APIView):
         ],
         responses=s.TRDCompareOutput,
     )
-    def get(self, request, session_pk):
+    def get(self, request: Request, session_pk: str) -> Response:
         data = validated(s.TRDCompareInput, request.query_params)
         comparison = selectors.trd_compare(session=self.session, from_version=data["from"], to_version=data["to"])
         return Response(s.TRDCompareOutput(comparison).data)
