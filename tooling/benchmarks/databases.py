@@ -61,7 +61,9 @@ class ScaleDatabase:
 
     def session_count(self) -> int:
         with psycopg.connect(self.url) as conn:
-            return conn.execute("SELECT count(*) FROM tech_spec_sessions").fetchone()[0]
+            row = conn.execute("SELECT count(*) FROM tech_spec_sessions").fetchone()
+        assert row is not None  # count(*) always answers one row
+        return int(row[0])
 
     def _seed(self) -> dict:
         started = time.perf_counter()

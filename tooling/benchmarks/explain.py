@@ -60,7 +60,7 @@ def shape(plan: dict, depth: int = 0) -> list[str]:
 def seq_scanned(plan: dict) -> list[str]:
     """schema.table of every Seq Scan in `plan`, in plan order, each once."""
     found = [relation_of(node) for node in _nodes(plan) if node.get("Node Type") == "Seq Scan"]
-    return list(dict.fromkeys(found))
+    return list(dict.fromkeys(relation for relation in found if relation is not None))
 
 
 def seq_scans(cursor, sql: str, *, min_rows: int = SEQ_SCAN_MIN_ROWS) -> list[str]:
@@ -73,6 +73,8 @@ def seq_scans(cursor, sql: str, *, min_rows: int = SEQ_SCAN_MIN_ROWS) -> list[st
         if node.get("Node Type") != "Seq Scan":
             continue
         relation, schema = node.get("Relation Name"), node.get("Schema")
+        if relation is None:  # a Seq Scan always names its table; the plan format allows otherwise
+            continue
         if table_rows(cursor, relation, schema) >= min_rows:
             flagged.append(f"{schema or 'public'}.{relation}")
     return flagged

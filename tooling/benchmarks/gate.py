@@ -37,8 +37,10 @@ import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from django.db import connection
+from django.db.backends.postgresql.base import DatabaseWrapper
 from django.test.utils import CaptureQueriesContext
 from psycopg import sql
 
@@ -82,7 +84,8 @@ class Observation:
 
 def server_version() -> str:
     """The PostgreSQL major version of the database connection, as the snapshot keys plans by it."""
-    return str(connection.pg_version // 10000)
+    # The project runs on PostgreSQL only (no other backend is configured anywhere).
+    return str(cast(DatabaseWrapper, connection).pg_version // 10000)
 
 
 # PostgreSQL's defaults for what steers the planner, whatever the server's own configuration.

@@ -7,6 +7,7 @@ import platform
 import statistics
 import time
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -150,7 +151,7 @@ def run_all(*, reps: int, warmup: int, only: list[str] | None = None, thresholds
             seq_scan_min_rows: int = SEQ_SCAN_MIN_ROWS, progress=None) -> dict:
     """Measure every pattern inside one transaction that is rolled back: nothing stays written."""
     thresholds = thresholds or {}
-    report = {"machine": machine(), "scale": scale(), "reps": reps, "warmup": warmup, "results": [],
+    report: dict[str, Any] = {"machine": machine(), "scale": scale(), "reps": reps, "warmup": warmup, "results": [],
               "skipped": {}}
 
     def work(pattern: Pattern, ctx) -> Result:

@@ -146,12 +146,13 @@ def _trigger_ms(sessions: int) -> float | None:
     _track_functions on); the server's backends report their counters when they exit, which load_report
     waited for. None when they are not tracked."""
     with psycopg.connect(ScaleDatabase("load", sessions).url, autocommit=True) as conn:
-        if conn.execute("SHOW track_functions").fetchone()[0] == "none":
+        tracking = conn.execute("SHOW track_functions").fetchone()
+        if tracking is None or tracking[0] == "none":
             return None
         conn.execute("SELECT pg_stat_clear_snapshot()")
         row = conn.execute("SELECT coalesce(sum(self_time), 0) FROM pg_stat_user_functions "
                            "WHERE funcname = ANY(%s)", [list(EVENT_FUNCTIONS)]).fetchone()
-    return float(row[0])
+    return float(row[0]) if row is not None else None
 
 
 def _server_cpu(cpu: dict[str, Any]) -> float | None:
