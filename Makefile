@@ -34,7 +34,8 @@ run: db
 lint: install
 	$(BIN)/ruff check .
 
-# Debian's chromium and its driver for tests/admin/test_browser.py, installed only when missing.
+# Debian's chromium and its driver for the browser tests (tests/admin/test_browser_*.py,
+# tests/events/test_browser_live_timeline.py), installed only when missing.
 .PHONY: browser-deps
 browser-deps:
 	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \

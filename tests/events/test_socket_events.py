@@ -1,164 +1,20 @@
-"""The events WebSocket against a real uvicorn server and the real test database:
-who may follow a session, and that every kind of committed write arrives, whoever made it."""
+"""The events WebSocket against a real uvicorn server and the real test database: every kind of
+committed write arrives, whoever made it (the API, the admin, plain SQL), and nothing else does.
+(Who may follow a session: test_socket_access.py; resuming: test_socket_resume.py.)"""
 
 from __future__ import annotations
-
-import time
-import uuid
 
 import pytest
 from django.db import connection, transaction
 from django.urls import reverse
 
-from sessions_app.choices import SessionStage, SessionStatus
 from sessions_app.models import AgentErrorLog
-from tests.admin.test_sessions import change_post_data, change_url
-from tests.conftest import bearer_token, stop_process
 from tests.factories import AgentErrorLogFactory, TechResearchFactory, TechSpecSessionFactory
-from tests.support.events_server import close_code, events, next_event, silent, start_events_server
+from tests.support.admin import post_change
+from tests.support.api import token_for
+from tests.support.events_server import MESSAGE_SQL, events, next_event, silent
 
 pytestmark = pytest.mark.slow
-
-# What a worker writing plain SQL sends: every column without a database default.
-MESSAGE_SQL = ("INSERT INTO tech_conversations (session_id, role, message, message_type, metadata)"
-               " VALUES (%s, 'user', %s, 'text', '{}')")
-
-
-@pytest.fixture(scope="module")
-def server(django_db_setup, django_db_blocker, tmp_path_factory):
-    from techspec_project.database_url import server_url
-
-    url = server_url(connection.settings_dict, connection.settings_dict["NAME"])
-    served = start_events_server(url, tmp_path_factory.mktemp("events") / "uvicorn.log")
-    yield served
-    stop_process(served.process)
-
-
-@pytest.fixture
-def session(transactional_db):
-    return TechSpecSessionFactory(status=SessionStatus.IN_PROGRESS, current_stage=SessionStage.RESEARCH,
-                                  progress_percentage=20)
-
-
-def token_for(session, role="user", **claims):
-    return bearer_token(session.user_id, role, **claims)
-
-
-# --- authentication and scoping --------------------------------------------------------
-
-
-def test_owner_gets_a_snapshot_of_what_status_returns(server, session):
-    token = token_for(session)
-    with server.follow(session.pk, token) as socket:
-        snapshot = next_event(socket)
-    status, body = server.request("GET", f"/api/tech-spec/sessions/{session.pk}/status", token)
-    assert status == 200
-    assert snapshot["type"] == "snapshot"
-    assert snapshot["session_id"] == str(session.pk)
-    assert snapshot["cursor"] == 0
-    assert snapshot["data"] == body
-
-
-@pytest.mark.parametrize("role", ["agent", "staff"])
-def test_agent_and_staff_tokens_follow_the_session(server, session, role):
-    user_id = session.user_id if role == "agent" else uuid.uuid4()
-    with server.follow(session.pk, bearer_token(user_id, role)) as socket:
-        assert next_event(socket)["type"] == "snapshot"
-
-
-def test_a_browser_sends_the_token_as_a_subprotocol_and_only_the_version_is_echoed(server, session):
-    token = token_for(session)
-    with server.follow(session.pk, subprotocols=["techspec.v1", f"bearer.{token}"]) as socket:
-        assert socket.subprotocol == "techspec.v1"
-        assert next_event(socket)["type"] == "snapshot"
-        assert token not in str(socket.response.headers)
-
-
-@pytest.mark.parametrize("credentials", ["none", "garbage", "expired", "wrong_key", "bad_role", "basic"])
-def test_missing_or_invalid_credentials_close_4401(server, session, credentials):
-    headers = {
-        "none": {},
-        "garbage": {"Authorization": "Bearer not-a-jwt"},
-        "expired": {"Authorization": f"Bearer {token_for(session, exp=int(time.time()) - 10)}"},
-        "wrong_key": {"Authorization": "Bearer " + _token_signed_with_another_key(session)},
-        "bad_role": {"Authorization": f"Bearer {token_for(session, role='root')}"},
-        "basic": {"Authorization": "Basic dXNlcjpwYXNz"},
-    }[credentials]
-    with server.follow(session.pk, headers=headers) as socket:
-        assert close_code(socket) == 4401
-
-
-def _token_signed_with_another_key(session) -> str:
-    import jwt
-
-    claims = {"user_id": str(session.user_id), "role": "user", "exp": int(time.time()) + 60,
-              "token_type": "access", "jti": "x"}
-    return jwt.encode(claims, "another-key-entirely-and-long-enough-for-hs256", algorithm="HS256")
-
-
-def test_another_users_session_and_an_unknown_one_close_4404_alike(server, session):
-    stranger = bearer_token(uuid.uuid4(), "user")
-    reasons = []
-    for session_id in (session.pk, uuid.uuid4(), "not-a-uuid"):
-        with server.follow(session_id, stranger) as socket:
-            assert close_code(socket) == 4404
-            reasons.append(socket.close_reason)
-    assert len(set(reasons)) == 1
-
-
-def test_an_agent_token_of_another_user_closes_4404(server, session):
-    with server.follow(session.pk, bearer_token(uuid.uuid4(), "agent")) as socket:
-        assert close_code(socket) == 4404
-
-
-@pytest.mark.parametrize("after", ["abc", "-1", "999"])
-def test_a_bad_cursor_closes_4400(server, session, after):
-    with server.follow(session.pk, token_for(session), after=after) as socket:
-        assert close_code(socket) == 4400
-
-
-def test_a_token_that_expires_while_connected_closes_4401_at_expiry(server, session):
-    token = token_for(session, exp=int(time.time()) + 3)
-    with server.follow(session.pk, token) as socket:
-        assert next_event(socket)["type"] == "snapshot"
-        assert silent(socket, 1.0)
-        started = time.monotonic()
-        assert close_code(socket, timeout=6) == 4401
-        assert time.monotonic() - started < 4
-
-
-def test_staff_admin_session_cookie_works_from_this_sites_pages_only(server, session, admin_client):
-    cookie = f"sessionid={admin_client.cookies['sessionid'].value}"
-    with server.follow(session.pk, headers={"Cookie": cookie, "Origin": server.http}) as socket:
-        assert next_event(socket)["type"] == "snapshot"
-    with server.follow(session.pk, headers={"Cookie": cookie, "Origin": "https://evil.example"}) as socket:
-        assert close_code(socket) == 4401
-    with server.follow(session.pk, headers={"Cookie": cookie}) as socket:
-        assert close_code(socket) == 4401
-
-
-def test_a_non_staff_admin_login_is_refused(server, session, client, django_user_model):
-    user = django_user_model.objects.create_user("plain", password="x")
-    client.force_login(user)
-    cookie = f"sessionid={client.cookies['sessionid'].value}"
-    with server.follow(session.pk, headers={"Cookie": cookie, "Origin": server.http}) as socket:
-        assert close_code(socket) == 4401
-
-
-def test_another_path_closes_4404(server, session):
-    from websockets.sync.client import connect
-
-    with connect(f"ws://127.0.0.1:{server.port}/ws/other/{session.pk}") as socket:
-        assert close_code(socket) == 4404
-
-
-def test_the_token_never_reaches_the_server_log(server, session):
-    token = token_for(session)
-    with server.follow(session.pk, token) as socket:
-        next_event(socket)
-    with server.follow(session.pk, subprotocols=["techspec.v1", f"bearer.{token}"]) as socket:
-        next_event(socket)
-    assert token.split(".")[2] not in server.log.read_text()
 
 
 # --- every event type, from every kind of writer ------------------------------------------
@@ -210,8 +66,7 @@ def test_admin_writes_arrive_as_events(server, session, admin_client):
     error = AgentErrorLogFactory(session=session)
     with server.follow(session.pk, token_for(session)) as socket:
         next_event(socket)
-        page = admin_client.get(change_url(session))
-        response = admin_client.post(change_url(session), change_post_data(page, progress_percentage="45"))
+        response = post_change(admin_client, session, progress_percentage="45")
         assert response.status_code == 302
         admin_client.post(reverse("admin:sessions_app_agenterrorlog_changelist"),
                           {"action": "mark_recovered", "_selected_action": [str(error.pk)], "index": 0})
@@ -287,48 +142,3 @@ def test_deleting_a_session_deletes_its_events_in_the_database(server, session):
         assert c.fetchone()[0] == 0
         c.execute("SELECT count(*) FROM session_event_counters WHERE session_id = %s", [session.pk])
         assert c.fetchone()[0] == 0
-
-
-# --- resume ------------------------------------------------------------------------------
-
-
-def test_resume_after_a_disconnect_yields_exactly_the_missed_events_in_order(server, session):
-    token = token_for(session)
-    with server.follow(session.pk, token) as socket:
-        cursor = next_event(socket)["cursor"]
-        TechResearchFactory(session=session)
-        last_seen = next_event(socket)["cursor"]
-    assert last_seen == cursor + 1
-    for n in range(5):
-        with connection.cursor() as c:
-            c.execute(MESSAGE_SQL, [session.pk, f"missed {n}"])
-    with server.follow(session.pk, token, after=last_seen) as socket:
-        snapshot = next_event(socket)
-        missed = events(socket, 5)
-        assert silent(socket, 0.5)
-        TechResearchFactory(session=session)
-        live = next_event(socket)
-    assert snapshot["type"] == "snapshot" and snapshot["cursor"] == last_seen + 5
-    assert [e["data"]["message"] for e in missed] == [f"missed {n}" for n in range(5)]
-    assert [e["cursor"] for e in missed] == list(range(last_seen + 1, last_seen + 6))
-    assert live["cursor"] == last_seen + 6
-
-
-def test_resume_from_zero_replays_a_long_history_in_pages(server, session):
-    with connection.cursor() as c:
-        c.execute("INSERT INTO tech_conversations (session_id, role, message, message_type, metadata)"
-                  " SELECT %s, 'user', 'm' || n, 'text', '{}' FROM generate_series(1, 1234) n", [session.pk])
-    with server.follow(session.pk, token_for(session), after=0) as socket:
-        assert next_event(socket)["cursor"] == 1234
-        replayed = events(socket, 1234)
-        assert silent(socket, 0.5)
-    assert [e["cursor"] for e in replayed] == list(range(1, 1235))
-
-
-def test_sessions_on_one_server_only_see_their_own_events(server, transactional_db):
-    first, second = TechSpecSessionFactory(), TechSpecSessionFactory()
-    with server.follow(first.pk, token_for(first)) as a, server.follow(second.pk, token_for(second)) as b:
-        next_event(a), next_event(b)
-        TechResearchFactory(session=second)
-        assert next_event(b)["session_id"] == str(second.pk)
-        assert silent(a, 0.5)
