@@ -19,7 +19,18 @@ from dataclasses import dataclass, field
 import pytest
 from rest_framework.test import APIClient
 
-from tests.support.hostile_input import client_for, row_counts
+from tests.support.hostile_input import (
+    BAD_UUIDS,
+    DEEP,
+    DEEP_OBJECT,
+    client_for,
+    has_path,
+    query_values,
+    row_counts,
+    set_path,
+    with_field,
+    wrong_values,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -90,77 +101,6 @@ ENDPOINTS = [
 ]
 WRITES = [e for e in ENDPOINTS if e.body is not None]
 
-# --- attacks ------------------------------------------------------------------------------
-
-BAD_UUIDS = ["not-a-uuid", "1", "-1", "0x10", "' OR 1=1 --", "%00", "%E2%80%AE", "a" * 5000,
-             "00000000-0000-0000-0000-00000000000g", "{00000000-0000-0000-0000-000000000000}x",
-             "%F0%9F%92%A9", "%ED%A0%80", "１２３４５６７８１２３４５６７８１２３４５６７８１２３４５６７８"]
-DEEP = "[" * 100_000 + "]" * 100_000
-DEEP_OBJECT = '{"a":' * 50_000 + "1" + "}" * 50_000
-LONE_SURROGATE = '"\\ud800"'  # valid JSON text, not a storable string
-
-WRONG_TYPES = {"int": 7, "float": 1.5, "bool": True, "list": ["x"], "object": {"x": 1}, "null": None}
-
-
-def wrong_values(kind: str) -> dict[str, object]:
-    """Raw JSON fragments (strings are JSON text) that a field of this kind must refuse."""
-    values: dict[str, object] = {}
-    base, _, limit = kind.rstrip("?").partition(":")
-    if base == "text":
-        values |= {"too long": json.dumps("x" * (int(limit) + 1)), "NUL": json.dumps("a\x00b"),
-                   "lone surrogate": LONE_SURROGATE, "list": '["x"]', "object": '{"x": 1}', "bool": "true"}
-    elif base == "uuid":
-        values |= {f"uuid {v[:12]!r}": json.dumps(v) for v in BAD_UUIDS[:6]}
-        values |= {"float": "1.5", "list": "[]", "object": "{}", "NUL": json.dumps("\x00")}
-    elif base == "enum":
-        values |= {"unknown": '"definitely_not_a_choice"', "case": '"IN_PROGRESS"', "int": "1", "list": '["agent"]',
-                   "NUL": json.dumps("agent\x00"), "lone surrogate": LONE_SURROGATE}
-    elif base in ("percent", "count", "score"):
-        values |= {"negative": "-1", "too big": "1e400", "huge int": "9" * 400, "NaN": "NaN", "Infinity": "Infinity",
-                   "string": '"many"', "list": "[1]", "bool object": "{}"}
-        values |= {"over max": {"percent": "101", "count": "1000001", "score": '"100.01"'}[base]}
-    elif base == "bool":
-        values |= {"string": '"maybe"', "int": "2", "list": "[true]", "object": "{}"}
-    elif base == "list":
-        values |= {"string": '"x"', "object": "{}", "empty": "[]", "int": "3", "huge list": "[" + ",".join(
-            ['"00000000-0000-0000-0000-000000000000"'] * 600) + "]"}
-    elif base == "object":
-        values |= {"string": '"x"', "list": "[]", "int": "3", "deep": '{"a":' * 30 + "1" + "}" * 30,
-                   "NUL key": json.dumps({"a\x00": 1}), "lone surrogate key": '{"\\udfff": 1}'}
-    elif base == "json":
-        values |= {"NUL": json.dumps("a\x00"), "lone surrogate": LONE_SURROGATE, "deep": "[" * 30 + "]" * 30}
-    return values
-
-
-def set_path(body: object, dotted: str, raw: str | None) -> str:
-    """The body as JSON text with the field at `dotted` replaced by raw JSON (or removed when raw is None)."""
-    marker = "__HOSTILE_MARKER__"
-    body = json.loads(json.dumps(body))
-    *parents, last = dotted.split(".")
-    target = body
-    for part in parents:
-        target = target[int(part)] if isinstance(target, list) else target[part]
-    key = int(last) if isinstance(target, list) else last
-    if raw is None:
-        del target[key]
-        return json.dumps(body)
-    target[key] = marker
-    return json.dumps(body).replace(f'"{marker}"', raw, 1)
-
-
-def query_values(kind: str) -> dict[str, str]:
-    common = {"NUL": "a%00b", "lone surrogate": "%ED%A0%80", "huge": "x" * 5000}
-    return common | {
-        "uuid": {"malformed": "nope", "int": "12"},
-        "enum": {"unknown": "nope", "private field": "-user_id__password"},
-        "positive": {"negative": "-1", "zero": "0", "huge": "9" * 30, "superscript": "%C2%B2", "float": "1.5"},
-        "datetime": {"garbage": "yesterday", "out of range": "99999-01-01T00:00:00Z", "month 13": "2024-13-01"},
-        "cursor": {"garbage": "garbage", "base64 junk": "cD0yMDI0LTEzLTAx", "base64 sql": "cD0nIE9SIDE9MSAtLQ=="},
-        "bool": {"maybe": "maybe"},
-        "text": {},
-    }[kind]
-
-
 @dataclass
 class Case:
     endpoint: Endpoint
@@ -216,36 +156,12 @@ def build_cases() -> list[Case]:
             expect = (413,) if label == "oversized body" else (415,) if label in ("text/plain", "XML") else ()
             cases.append(Case(e, label, raw_body=raw, content_type=content_type, expect=expect))
         for name, kind in e.fields.items():
-            in_body = _has_path(e.body, name)
+            in_body = has_path(e.body, name)
             if in_body and e.method == "POST" and not kind.endswith("?"):
                 cases.append(Case(e, f"missing {name}", raw_body=set_path(e.body, name, None)))
             for label, raw in wrong_values(kind).items():
-                cases.append(Case(e, f"{name} {label}", raw_body=set_path(_with(e.body, name), name, raw)))
+                cases.append(Case(e, f"{name} {label}", raw_body=set_path(with_field(e.body, name), name, raw)))
     return [c for c in cases if c is not None]
-
-
-def _has_path(body: object, dotted: str) -> bool:
-    target = body
-    for part in dotted.split("."):
-        if isinstance(target, list) and part.isdigit() and int(part) < len(target):
-            target = target[int(part)]
-        elif isinstance(target, dict) and part in target:
-            target = target[part]
-        else:
-            return False
-    return True
-
-
-def _with(body: dict, dotted: str) -> dict:
-    """The body with an optional top-level or first-item field present (so it can be replaced)."""
-    body = json.loads(json.dumps(body))
-    if not _has_path(body, dotted):
-        *parents, last = dotted.split(".")
-        target = body
-        for part in parents:
-            target = target[int(part)] if isinstance(target, list) else target[part]
-        target[last] = None
-    return body
 
 
 CASES = build_cases()
