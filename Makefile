@@ -10,6 +10,13 @@ PORT   ?= 8000
 
 .PHONY: install db run test lint clean-db fuzz bench serve load pgbouncer-deps wrk-deps
 
+# The settings default to production: DEBUG off, SECRET_KEY required, migrations that only verify
+# the Design Agent's tables (techspec_project/settings/). Targets that are development tools turn
+# development on here, for themselves and what they run first (`make run` migrates through `db`).
+# `make fuzz` and `make perf-snapshot` run pytest, whose settings turn it on; `make serve` stays production.
+DEVELOPMENT_TARGETS := db run test bench load load-compare events-bench
+$(DEVELOPMENT_TARGETS): export DEBUG = true
+
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt

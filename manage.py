@@ -13,6 +13,11 @@ def main() -> None:
     from techspec_project.embedded_db import EmbeddedDatabaseError
 
     try:
+        # Load the settings first: Django's own loader swallows a settings error for some commands
+        # (makemigrations) and fails later with AppRegistryNotReady, a traceback that hides the cause.
+        from django.conf import settings
+
+        settings.INSTALLED_APPS  # noqa: B018
         execute_from_command_line(sys.argv)
     except (EmbeddedDatabaseError, ImproperlyConfigured) as exc:
         # Configuration problems are the user's to fix: say what, not where in our code.

@@ -8,15 +8,10 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from design_bridge.models import DesignDecision, DesignJob, DesignOutput, DesignProgress
-
-# The admin plumbing is shared with the sessions admin; it depends on nothing session-specific.
-from sessions_app.admin.common import BigTableAdmin, ExactIdSearchMixin, ReadOnlyAdminMixin, excerpt, when
-from sessions_app.admin.console_badges import status_badge
 from techspec_project.admin_date_range import DateRangeFilter
-from techspec_project.admin_display import DisplayMediaMixin, badge, date_html, short_id
-
-# The session palette's colours for the same meanings.
-JOB_STATUS_COLOURS = {"pending": "#6b7280", "running": "#2563eb", "completed": "#15803d", "failed": "#b91c1c"}
+from techspec_project.admin_display import DisplayMediaMixin, badge, date_html, excerpt, short_id, when
+from techspec_project.admin_palette import JOB_STATUS_COLOURS, STATUS_COLOURS
+from techspec_project.admin_tables import BigTableAdmin, ExactIdSearchMixin, ReadOnlyAdminMixin
 
 OUTPUT_PREVIEW_CHARS = 4000  # of a document that can be megabytes: read only this much from the database
 JOB_PAGE_DECISIONS = 200
@@ -110,8 +105,9 @@ class DesignJobAdmin(MirrorAdmin):
         rows = format_html_join(
             "", "<tr><td><a href='{}'><code class='nowrap'>{}</code></a></td><td>{}</td><td>{}%</td>"
             "<td><code class='nowrap'>{}</code></td><td>{}</td></tr>",
-            ((reverse("admin:sessions_app_techspecsession_change", args=[s.pk]), s.pk, status_badge(s.status),
-              s.progress_percentage, s.user_id, when(s.created_at)) for s in newest),
+            ((reverse("admin:sessions_app_techspecsession_change", args=[s.pk]), s.pk,
+              badge(s.status, s.get_status_display(), STATUS_COLOURS), s.progress_percentage, s.user_id,
+              when(s.created_at)) for s in newest),
         )
         more = ""
         if len(newest) == JOB_PAGE_SESSIONS:

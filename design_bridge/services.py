@@ -1,8 +1,11 @@
-"""Loaders of the Design Agent's work (shared.* tables), read-only.
+"""Every read of the Design Agent's work (shared.* tables): loaders for the session
+services, and the job list and detail the API shows. Nothing here writes.
 
-Each loader runs a fixed number of queries (at most two) whatever the number of
+Each runs a fixed number of queries (at most three) whatever the number of
 outputs or decisions, so callers can use them inside a request or a loop over
-a page of jobs without surprises.
+a page of jobs without surprises. Who may see a job is the caller's rule
+(sessions_app.selectors.design_jobs narrows `jobs` by it): design_bridge does
+not import sessions_app.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Case, Count, F, OuterRef, Subquery, When
+from django.db.models import Case, Count, F, OuterRef, Prefetch, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce, Length
 
 from design_bridge.errors import DesignJobNotCompleted, DesignJobNotFound, DesignOutputsMissing, Id
@@ -23,6 +26,7 @@ from design_bridge.models import (
     DesignOutput,
     DesignOutputType,
 )
+from techspec_project.uuids import lenient_uuid
 
 
 @dataclass(frozen=True)
@@ -64,10 +68,10 @@ class DesignJobManifest:
 
 def _job_uuid(design_job_id) -> uuid.UUID:
     # A malformed id names no job: report it as missing rather than as a crash.
-    try:
-        return design_job_id if isinstance(design_job_id, uuid.UUID) else uuid.UUID(str(design_job_id))
-    except (TypeError, ValueError, AttributeError):
-        raise DesignJobNotFound(design_job_id) from None
+    parsed = lenient_uuid(design_job_id)
+    if parsed is None:
+        raise DesignJobNotFound(design_job_id)
+    return parsed
 
 
 def _get_job(design_job_id, queryset=None) -> DesignJob:
@@ -144,3 +148,20 @@ def load_design_job_manifest(design_job_id: Id) -> DesignJobManifest:
     return DesignJobManifest(
         job=job, output_sizes=sizes, ai_studio_code_path=code_path, decision_count=job.decision_count
     )
+
+
+def design_job_list() -> QuerySet[DesignJob]:
+    """Jobs newest first."""
+    return DesignJob.objects.order_by("-created_at", "-id")
+
+
+def design_job_detail(*, design_job_id: Id, jobs: QuerySet[DesignJob] | None = None) -> DesignJob:
+    """The job with `outputs` (by type) and `decisions` (oldest first) prefetched: three queries.
+
+    `jobs` is where to look (a caller's visible jobs); a job outside it is DesignJobNotFound.
+    """
+    jobs = (jobs if jobs is not None else DesignJob.objects.all()).prefetch_related(
+        Prefetch("outputs", queryset=DesignOutput.objects.order_by("output_type")),
+        Prefetch("decisions", queryset=DesignDecision.objects.order_by("created_at", "id")),
+    )
+    return _get_job(design_job_id, jobs)

@@ -10,6 +10,7 @@ import uuid
 from typing import Any
 
 from techspec_project.errors import Conflict, DomainError, InvalidInput, NotFound
+from techspec_project.uuids import lenient_uuid
 
 # Ids arrive as UUIDs (Python callers) or strings (URLs, JSON); a malformed one names nothing.
 Id = uuid.UUID | str
@@ -130,11 +131,9 @@ class InvalidCursor(InvalidInput):
         )
 
 
-def as_uuid(value, error: type[DomainError] | Any) -> uuid.UUID:
-    """`value` as a UUID; a malformed id names nothing, so it raises `error(value)` (a not-found)."""
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value))
-    except (TypeError, ValueError, AttributeError):
-        raise error(value) from None
+def as_uuid(value: object, error: type[DomainError] | Any) -> uuid.UUID:
+    """`value` as a UUID (lenient_uuid); a malformed id names nothing, so it raises `error(value)` (a not-found)."""
+    parsed = lenient_uuid(value)
+    if parsed is None:
+        raise error(value)
+    return parsed

@@ -64,7 +64,7 @@ def short_id(value, *, url: str | None = None) -> SafeString:
 
 
 def badge(value: str, label: str, colours: dict[str, str], *, title: str = "") -> SafeString:
-    """A coloured pill for a status or stage: one colour per value, the same on every page (palette.py)."""
+    """A coloured pill for a status or stage: one colour per value, the same on every page (admin_palette.py)."""
     if not value:
         return NOTHING
     colour = colours.get(value, "#4b5563")
@@ -74,19 +74,34 @@ def badge(value: str, label: str, colours: dict[str, str], *, title: str = "") -
     )
 
 
-def _relative(moment: datetime, now: datetime) -> str:
-    seconds = int((now - moment).total_seconds())
-    future = seconds < 0
-    seconds = abs(seconds)
-    for size, unit in ((86_400, "d"), (3_600, "h"), (60, "min")):
-        if seconds >= size:
-            text = f"{seconds // size} {unit}"
+def ago(moment: datetime | None, now: datetime | None = None) -> str:
+    """A relative time with its largest unit only ("just now", "4 min ago", "3 days ago", "in 2 h"), or a dash."""
+    if moment is None:
+        return "—"
+    seconds = ((now or timezone.now()) - moment).total_seconds()
+    future, seconds = seconds < 0, abs(seconds)
+    if seconds < 10:
+        return "just now"
+    for limit, size, unit in ((60, 1, "s"), (3600, 60, "min"), (86400, 3600, "h"), (86400 * 60, 86400, "day"),
+                              (86400 * 730, 86400 * 30.44, "month")):
+        if seconds < limit:
+            n = int(seconds // size)
+            text = f"{n} {unit}{'s' if n != 1 and unit in ('day', 'month') else ''}"
             break
     else:
-        text = "just now" if seconds < 10 else f"{seconds} s"
-        if text == "just now":
-            return text
+        text = f"{seconds / (86400 * 365.25):.1f} years"
     return f"in {text}" if future else f"{text} ago"
+
+
+def when(moment) -> str:
+    """A timestamp as staff read it: local time to the second, or a dash."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S") if moment else "—"
+
+
+def excerpt(text: str, length: int = 80) -> str:
+    """`text` on one line, cut with an ellipsis past `length` characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 def date_text(moment: datetime | None) -> str:
@@ -105,6 +120,6 @@ def date_html(moment: datetime | None, *, relative: bool = False, now: datetime 
     age = abs((now - moment).total_seconds())
     if relative and age < RELATIVE_WITHIN_SECONDS:
         return format_html('<time class="ts-date" datetime="{}" title="{}">{}</time>',
-                           moment.isoformat(), full, _relative(moment, now))
+                           moment.isoformat(), full, ago(moment, now))
     return format_html('<time class="ts-date" datetime="{}" title="{} ({})">{}</time>',
-                       moment.isoformat(), full, _relative(moment, now), absolute)
+                       moment.isoformat(), full, ago(moment, now), absolute)

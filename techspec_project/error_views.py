@@ -6,7 +6,7 @@ DRF's exception handler covers errors inside API views; these cover the rest
 
 from django.views import defaults
 
-from sessions_app.api.exceptions import error_response
+from techspec_project.errors import error_response
 
 
 def _is_api(request) -> bool:

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 
-from sessions_app.api.exceptions import error_response
+from techspec_project.errors import error_response
 
 
 class RequestBodyLimitMiddleware:

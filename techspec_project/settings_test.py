@@ -1,4 +1,11 @@
-"""Test settings: the real PostgreSQL, made faster without faking anything."""
+"""Test settings: development on, the real PostgreSQL, made faster without faking anything."""
+
+import os
+
+# The suite runs as development (bootstrap migrations, the development key, no pool, text logs),
+# turned on here because the settings default to production. setdefault, not assignment: a test
+# that starts a server as production passes DEBUG=false, and processes a test starts inherit this.
+os.environ.setdefault("DEBUG", "true")
 
 from techspec_project.settings import *  # noqa: F403
 from techspec_project.settings import INSTALLED_APPS, MIDDLEWARE

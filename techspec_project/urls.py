@@ -6,10 +6,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from sessions_app.admin.db_health import db_health_cancel_view, db_health_view
 from sessions_app.admin.overview import overview_view
-from sessions_app.api.health import health
 
 urlpatterns = [
-    path("health", health, name="health"),
+    # Included by dotted name: the project does not import the API layer (tests/tooling/test_layering.py).
+    path("", include("sessions_app.api.health_urls")),
     # Superusers only (checked in the views); admin_view asks anyone else to log in first.
     path("admin/db-health/", admin.site.admin_view(db_health_view), name="techspec-db-health"),
     path("admin/db-health/cancel/<int:pid>/", admin.site.admin_view(db_health_cancel_view),

@@ -38,6 +38,8 @@ class ScratchDatabase:
             "DATABASE_URL": self.url,
             "DESIGN_BRIDGE_MODE": mode,
             "DJANGO_SETTINGS_MODULE": "techspec_project.settings",
+            # Development (its key); the mode is what these tests vary.
+            "DEBUG": "true",
         }
         result = subprocess.run(
             [sys.executable, "manage.py", *args],

@@ -6,10 +6,10 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
-from sessions_app.admin.common import BigTableAdmin, ExactIdSearchMixin, ReadOnlyAdminMixin, excerpt
 from sessions_app.models import TechConversation, TechResearch
 from techspec_project.admin_date_range import DateRangeFilter
-from techspec_project.admin_display import DisplayMediaMixin, badge, date_html, short_id
+from techspec_project.admin_display import DisplayMediaMixin, badge, date_html, excerpt, short_id
+from techspec_project.admin_tables import BigTableAdmin, ExactIdSearchMixin, ReadOnlyAdminMixin
 
 # Roles and message types as badges; colours from the session palette's families.
 ROLE_COLOURS = {"agent": "#2563eb", "user": "#7c3aed", "system": "#6b7280"}
@@ -35,7 +35,7 @@ class SessionLinkMixin(DisplayMediaMixin):
 
 @admin.register(TechResearch)
 class TechResearchAdmin(ReadOnlyAdminMixin, SessionLinkMixin, ExactIdSearchMixin, BigTableAdmin):
-    """Research items and their decisions (recorded by the agent through decision_record)."""
+    """Research items and their decisions (recorded by the agent through decisions_record)."""
 
     list_display = ("row_id", "technology_category", "decision", "decided", "session_link", "created")
     list_filter = (

@@ -15,12 +15,12 @@ from django.utils.html import format_html
 
 from sessions_app.admin import charts
 from sessions_app.admin.common import changelist_url
-from sessions_app.admin.console_badges import ago
-from sessions_app.admin.palette import ERROR_COLOURS
 from sessions_app.models import AgentErrorLog
 from sessions_app.selectors.error_triage import SORTS, error_group_open_count, error_triage
 from sessions_app.services import error_group_set_recovered, errors_set_recovered
 from techspec_project import pg_values
+from techspec_project.admin_display import ago
+from techspec_project.admin_palette import ERROR_COLOURS
 from techspec_project.errors import DomainError
 
 # The grouped view's windows (days; None is all time).

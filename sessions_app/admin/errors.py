@@ -6,25 +6,21 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 
-from sessions_app.admin.common import (
-    BigTableAdmin,
-    ExactIdSearchMixin,
-    admin_link,
-    excerpt,
-    recent_values_filter,
-)
+from sessions_app.admin.children import SessionLinkMixin
+from sessions_app.admin.common import admin_link, recent_values_filter
 from sessions_app.admin.console_badges import error_state_badge
 from sessions_app.admin.error_triage import ErrorTriageMixin, group_url, stack_trace_html
 from sessions_app.admin.export import CsvExportMixin
-from sessions_app.admin.palette import ERROR_COLOURS
 from sessions_app.models import AgentErrorLog, TechSpecSession
 from sessions_app.services import errors_set_recovered
 from techspec_project.admin_date_range import DateRangeFilter
-from techspec_project.admin_display import DisplayMediaMixin, badge, date_html, short_id
+from techspec_project.admin_display import badge, excerpt, short_id
+from techspec_project.admin_palette import ERROR_COLOURS
+from techspec_project.admin_tables import BigTableAdmin, ExactIdSearchMixin
 
 
 @admin.register(AgentErrorLog)
-class AgentErrorLogAdmin(ErrorTriageMixin, DisplayMediaMixin, CsvExportMixin, ExactIdSearchMixin, BigTableAdmin):
+class AgentErrorLogAdmin(ErrorTriageMixin, SessionLinkMixin, CsvExportMixin, ExactIdSearchMixin, BigTableAdmin):
     """Triage the agent's errors; recovering and reopening go through errors_set_recovered."""
 
     list_display = (
@@ -120,14 +116,6 @@ class AgentErrorLogAdmin(ErrorTriageMixin, DisplayMediaMixin, CsvExportMixin, Ex
     def stack_trace_block(self, obj):
         return stack_trace_html(obj.stack_trace)
 
-    @admin.display(description="session")
-    def session_link(self, obj):
-        return short_id(obj.session_id, url=reverse("admin:sessions_app_techspecsession_change",
-                                                    args=[obj.session_id]))
-
-    @admin.display(description="created", ordering="created_at")
-    def created(self, obj):
-        return date_html(obj.created_at, relative=True)
 
     # --- actions -------------------------------------------------------------------
 

@@ -1,51 +1,40 @@
-"""Admin forms whose writes go through the session services, never straight to the model."""
+"""Admin forms that ask the session services whether a change is allowed; the ModelAdmin writes through them."""
 
 from __future__ import annotations
 
+import copy
+
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.forms.models import construct_instance
 
 from sessions_app.models import TechSpecSession
-from sessions_app.services import session_start, session_transition
+from sessions_app.services import session_start, session_start_check, session_transition, session_transition_check
 from techspec_project.errors import DomainError
 
 
 class ServiceForm(forms.ModelForm):
-    """A ModelForm that validates its fields, then asks a service to do the write.
+    """A ModelForm whose clean() asks the service's check, and whose write is the service's (apply()).
 
-    The service is the rule book and the database constraints its backstop, so
-    the model-level constraint validation a ModelForm normally runs (which would
-    judge a half-built instance against rules the service applies as a whole) is
-    skipped. The service runs inside a savepoint of the admin's own transaction:
-    a refusal becomes one form error (the admin shows it under "Please correct
-    the error below"; a second copy as a message said the same thing twice) and
-    writes nothing. After any error the instance is reloaded, so the page's title
-    shows the stored state, not the refused one.
+    ModelAdmin.save_model calls apply() once the form and its inlines are valid, so
+    a refusal is one form error (under "Please correct the error below") and nothing
+    is written. The form edits its own copy of the row: the page's title reads the
+    admin's object, which must keep the stored state when an edit is refused.
     """
 
-    request = None  # set by the ModelAdmin's get_form
+    def __init__(self, *args, instance=None, **kwargs):
+        super().__init__(*args, instance=copy.copy(instance) if instance is not None else None, **kwargs)
 
-    def _post_clean(self):
-        try:
-            self.instance = construct_instance(self, self.instance, self._meta.fields, self._meta.exclude)
-        except ValidationError as exc:
-            self._update_errors(exc)
-
-    def full_clean(self):
-        super().full_clean()
-        if not self.is_bound:
-            return
-        if not self._errors:
+    def clean(self):
+        cleaned_data = super().clean()
+        if not self.errors:
             try:
-                with transaction.atomic():
-                    self.result = self.apply()
+                self.check()
             except DomainError as exc:
-                self.add_error(None, exc.message)
-        if self._errors and not self.instance._state.adding:
-            # construct_instance copied the refused values onto the instance the page's title reads.
-            self.instance.refresh_from_db(fields=[f for f in self._meta.fields if f in self.fields])
+                raise ValidationError(exc.message) from None
+        return cleaned_data
+
+    def check(self) -> None:
+        raise NotImplementedError
 
     def apply(self):
         raise NotImplementedError
@@ -58,24 +47,34 @@ class SessionStartForm(ServiceForm):
         model = TechSpecSession
         fields = ["project_id", "design_job", "user_id"]
 
-    def apply(self):
+    def _arguments(self) -> dict:
         data = self.cleaned_data
-        return session_start(project_id=data["project_id"], design_job_id=data["design_job"].pk,
-                             user_id=data["user_id"])
+        return {"project_id": data["project_id"], "design_job_id": data["design_job"].pk, "user_id": data["user_id"]}
+
+    def check(self) -> None:
+        session_start_check(**self._arguments())
+
+    def apply(self):
+        return session_start(**self._arguments())
 
 
 class SessionStateForm(ServiceForm):
     """Change status, stage or progress through the state machine (session_transition)."""
 
+    progress_percentage = forms.IntegerField(min_value=0, max_value=100)
+
     class Meta:
         model = TechSpecSession
         fields = ["status", "current_stage", "progress_percentage"]
 
+    def _requested(self) -> dict:
+        changed = {"status": "status", "stage": "current_stage", "progress": "progress_percentage"}
+        return {arg: self.cleaned_data[field] for arg, field in changed.items() if field in self.changed_data}
+
+    def check(self) -> None:
+        if requested := self._requested():
+            session_transition_check(session=self.instance, **requested)
+
     def apply(self):
-        changed = {
-            "status": "status", "stage": "current_stage", "progress": "progress_percentage",
-        }
-        requested = {arg: self.cleaned_data[field] for arg, field in changed.items() if field in self.changed_data}
-        if not requested:
-            return None
-        return session_transition(session_id=self.instance.pk, **requested)
+        requested = self._requested()
+        return session_transition(session_id=self.instance.pk, **requested) if requested else None

@@ -5,14 +5,13 @@ from __future__ import annotations
 from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
-from django.utils.html import format_html_join
 
-from sessions_app.admin.common import ReadOnlyAdminMixin, excerpt
 from sessions_app.admin.console_badges import error_state_badge
-from sessions_app.admin.trd import compare_url, document_url
+from sessions_app.admin.trd import version_links
 from sessions_app.models import AgentErrorLog, GeneratedTRDDocument, TechResearch
 from sessions_app.selectors.trd import TRD_TEXT_FIELDS
-from techspec_project.admin_display import short_id
+from techspec_project.admin_display import excerpt, short_id
+from techspec_project.admin_tables import ReadOnlyAdminMixin
 
 
 class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -72,11 +71,7 @@ class TRDInline(ReadOnlyInline):
 
     @admin.display(description="document")
     def document(self, obj):
-        links = [(document_url(obj.pk), f"Read v{obj.version}")]
-        if obj.version > 1:
-            previous = obj.version - 1
-            links.append((compare_url(obj.session_id, previous, obj.version), f"compare with v{previous}"))
-        return format_html_join(" · ", '<a href="{}">{}</a>', links)
+        return version_links(obj)
 
 
 class ErrorInline(ReadOnlyInline):

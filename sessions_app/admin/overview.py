@@ -11,11 +11,12 @@ from django.urls import reverse
 
 from sessions_app.admin import charts
 from sessions_app.admin.common import changelist_url
-from sessions_app.admin.console_badges import ago, stage_badge, status_badge
-from sessions_app.admin.palette import STAGE_COLOURS, STATUS_COLOURS
+from sessions_app.admin.console_badges import stage_badge, status_badge
 from sessions_app.choices import SessionStage, SessionStatus
 from sessions_app.models import AgentErrorLog
 from sessions_app.selectors.overview import STUCK_COUNT_CAP, session_overview
+from techspec_project.admin_display import ago
+from techspec_project.admin_palette import STAGE_COLOURS, STATUS_COLOURS
 
 WINDOWS = (7, 30, 90, 365)
 DEFAULT_WINDOW = 30

@@ -5,23 +5,16 @@ from __future__ import annotations
 import json
 
 from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
 from django.utils.html import format_html, format_html_join
 
 from design_bridge.errors import DesignOutputsMissing
 from design_bridge.models import DesignJob
 from design_bridge.services import load_design_agent_outputs, load_design_decisions, load_design_job_manifest
-from sessions_app.admin.common import (
-    BigTableAdmin,
-    ExactIdSearchMixin,
-    IndexedSortChangeList,
-    admin_link,
-    changelist_url,
-    when,
-)
+from sessions_app.admin.common import admin_link, changelist_url
 from sessions_app.admin.export import CsvExportMixin
 from sessions_app.admin.forms import SessionStartForm, SessionStateForm
 from sessions_app.admin.inlines import ErrorInline, ResearchInline, TRDInline
-from sessions_app.admin.palette import STAGE_COLOURS, STATUS_COLOURS
 from sessions_app.admin.timeline import SessionTimelineMixin
 from sessions_app.models import AgentErrorLog, TechSpecSession
 from sessions_app.selectors.admin import (
@@ -30,10 +23,11 @@ from sessions_app.selectors.admin import (
     sessions_by_open_errors,
 )
 from techspec_project.admin_date_range import DateRangeFilter
-from techspec_project.admin_display import DisplayMediaMixin, badge, date_html, short_id
+from techspec_project.admin_display import DisplayMediaMixin, badge, date_html, short_id, when
+from techspec_project.admin_palette import JOB_STATUS_COLOURS, STAGE_COLOURS, STATUS_COLOURS
+from techspec_project.admin_tables import BigTableAdmin, ExactIdSearchMixin, IndexedSortChangeList
+from techspec_project.errors import DomainError
 
-# A design job's statuses in the session palette's colours ("running" is a session in progress).
-DESIGN_JOB_COLOURS = {**STATUS_COLOURS, "running": STATUS_COLOURS["in_progress"]}
 OUTPUT_PREVIEW_CHARS = 2_000
 
 
@@ -130,18 +124,26 @@ class TechSpecSessionAdmin(DisplayMediaMixin, SessionTimelineMixin, CsvExportMix
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["form"] = SessionStateForm if obj is not None else SessionStartForm
-        form = super().get_form(request, obj, change=change, **kwargs)
-        form.request = request
-        return form
+        return super().get_form(request, obj, change=change, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        # The form's service call already wrote (or found) the row; show what is stored.
-        result = getattr(form, "result", None)
+        # The service writes (or finds) the row; the form's clean() already asked it, so a
+        # refusal here means the row changed in between (see changeform_view).
+        result = form.apply()
         if not change:
             obj.pk = result.session.pk
             if not result.created:
                 messages.info(request, "This design job and user already had an active session; here it is.")
         obj.refresh_from_db()
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as exc:
+            # Another write got in between clean() and save_model: the admin's transaction has
+            # rolled back, so nothing changed; say why and show the page again.
+            self.message_user(request, exc.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     def has_delete_permission(self, request, obj=None):
         # A session ends through the state machine (failed, cancelled); deleting one from the
@@ -183,7 +185,7 @@ class TechSpecSessionAdmin(DisplayMediaMixin, SessionTimelineMixin, CsvExportMix
 
     @admin.display(description="job")
     def design_job_status(self, obj):
-        return badge(obj.design_job.status, obj.design_job.get_status_display(), DESIGN_JOB_COLOURS)
+        return badge(obj.design_job.status, obj.design_job.get_status_display(), JOB_STATUS_COLOURS)
 
     @admin.display(description="research")
     def research_count(self, obj):

@@ -8,10 +8,10 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.utils.html import format_html
 
-from sessions_app.admin.palette import ERROR_COLOURS, STATUS_COLOURS
 from sessions_app.errors import InvalidCursor
 from sessions_app.selectors.timeline import KIND_LABELS, KINDS, session_timeline
 from techspec_project.admin_display import badge, date_html
+from techspec_project.admin_palette import ERROR_COLOURS, STATUS_COLOURS
 
 # How much of a text the timeline shows before "show all".
 EXCERPT_CHARS = 600

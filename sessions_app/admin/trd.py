@@ -21,7 +21,7 @@ from django.utils.safestring import mark_safe
 
 from sessions_app import selectors
 from sessions_app.admin.children import SessionLinkMixin
-from sessions_app.admin.common import BigTableAdmin, ExactIdSearchMixin, ReadOnlyAdminMixin, admin_link
+from sessions_app.admin.common import admin_link
 from sessions_app.errors import InvalidValue, SessionNotFound, TRDNotFound
 from sessions_app.models import GeneratedTRDDocument, TechSpecSession
 from sessions_app.selectors.trd import TRD_TEXT_FIELDS
@@ -34,6 +34,7 @@ from sessions_app.trd.validation import validation_markdown
 from techspec_project import pg_values
 from techspec_project.admin_date_range import DateRangeFilter
 from techspec_project.admin_display import DisplayMediaMixin
+from techspec_project.admin_tables import BigTableAdmin, ExactIdSearchMixin, ReadOnlyAdminMixin
 
 # More rows than this in one section's diff are cut: the API's compare has the whole diff.
 DIFF_ROWS_SHOWN = 3000
@@ -66,6 +67,25 @@ def compare_url(session_id, old: int | None = None, new: int | None = None) -> s
 
 def document_url(trd_id) -> str:
     return reverse("admin:sessions_app_generatedtrddocument_document", args=[trd_id])
+
+
+def version_links(trd) -> str:
+    """ "Read vN · compare with vN-1": the TRD list, its change page and the session's TRD inline."""
+    links = [(document_url(trd.pk), f"Read v{trd.version}")]
+    if trd.version > 1:
+        previous = trd.version - 1
+        links.append((compare_url(trd.session_id, previous, trd.version), f"compare with v{previous}"))
+    return format_html_join(" · ", '<a href="{}">{}</a>', links)
+
+
+def _source_field(section):
+    """A read-only admin field showing `section`'s stored text (see _source)."""
+
+    @admin.display(description=section.title)
+    def source(self, obj):
+        return _source(getattr(obj, section.field))
+
+    return source
 
 
 def _section_rows(section):
@@ -118,36 +138,17 @@ class GeneratedTRDDocumentAdmin(ReadOnlyAdminMixin, SessionLinkMixin, ExactIdSea
 
     @admin.display(description="document")
     def document_links(self, obj):
-        links = [(document_url(obj.pk), f"Read v{obj.version}")]
-        if obj.version > 1:
-            previous = obj.version - 1
-            links.append((compare_url(obj.session_id, previous, obj.version), f"Compare with v{previous}"))
-        return format_html_join(" · ", '<a href="{}">{}</a>', links)
+        return version_links(obj)
 
     @admin.display(description="validation report")
     def validation_report_view(self, obj):
         html = markdown_to_html(validation_markdown(obj.validation_report or {}))
         return format_html('<div class="trd-doc">{}</div>', mark_safe(html))  # sanitised by nh3
 
-    @admin.display(description=CONTENT.title)
-    def trd_content_source(self, obj):
-        return _source(obj.trd_content)
-
-    @admin.display(description=SECTIONS[0].title)
-    def api_specification_source(self, obj):
-        return _source(obj.api_specification)
-
-    @admin.display(description=SECTIONS[1].title)
-    def database_schema_source(self, obj):
-        return _source(obj.database_schema)
-
-    @admin.display(description=SECTIONS[2].title)
-    def architecture_diagram_source(self, obj):
-        return _source(obj.architecture_diagram)
-
-    @admin.display(description=SECTIONS[3].title)
-    def tech_stack_document_source(self, obj):
-        return _source(obj.tech_stack_document)
+    trd_content_source = _source_field(CONTENT)
+    api_specification_source, database_schema_source, architecture_diagram_source, tech_stack_document_source = (
+        _source_field(section) for section in SECTIONS
+    )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         return with_page_policy(super().change_view)(request, object_id, form_url, extra_context)
@@ -200,7 +201,8 @@ class GeneratedTRDDocumentAdmin(ReadOnlyAdminMixin, SessionLinkMixin, ExactIdSea
             raise PermissionDenied
         session_id = request.GET.get("session", "")
         try:
-            versions = list(selectors.trd_versions(session_id=session_id).values_list("version", flat=True))
+            session = selectors.session_get(session_id=session_id)
+            versions = list(selectors.trd_versions(session=session).values_list("version", flat=True))
         except SessionNotFound as exc:
             raise Http404("No session has this id.") from exc
         context = self._context(
@@ -215,7 +217,7 @@ class GeneratedTRDDocumentAdmin(ReadOnlyAdminMixin, SessionLinkMixin, ExactIdSea
         if old is None:
             return TemplateResponse(request, "admin/sessions_app/generatedtrddocument/compare.html", context)
         try:
-            comparison = selectors.trd_compare(session_id=session_id, from_version=old, to_version=new)
+            comparison = selectors.trd_compare(session=session, from_version=old, to_version=new)
         except TRDNotFound as exc:
             raise Http404(exc.message) from exc
         except InvalidValue as exc:

@@ -24,10 +24,12 @@ from rest_framework_simplejwt.tokens import AccessToken, Token
 from rest_framework_simplejwt.utils import aware_utcnow
 
 from sessions_app.api import token_keys
+from sessions_app.roles import TOKEN_ROLES, Role
+from techspec_project.uuids import lenient_uuid
 
 VERIFIED_TOKENS_KEPT = 4096
 
-ROLES = ("user", "agent", "staff")
+ROLES = TOKEN_ROLES  # issue_token's --role choices
 
 
 class PlatformTokenUser(TokenUser):
@@ -35,15 +37,18 @@ class PlatformTokenUser(TokenUser):
 
     @cached_property
     def role(self) -> str:
-        return self.token.get("role", "user")
+        return self.token.get("role", Role.USER)
 
     @cached_property
     def user_uuid(self) -> uuid.UUID:
-        return uuid.UUID(str(self.token["user_id"]))
+        parsed = lenient_uuid(self.token["user_id"])
+        if parsed is None:
+            raise ValueError("user_id is not a UUID")
+        return parsed
 
     @cached_property
     def is_staff(self) -> bool:
-        return self.role == "staff"
+        return self.role == Role.STAFF
 
 
 class PlatformAccessToken(AccessToken):

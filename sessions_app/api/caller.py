@@ -5,7 +5,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from rest_framework.request import Request
+
 from sessions_app.api.authentication import PlatformTokenUser
+from sessions_app.roles import Role
 
 
 @dataclass(frozen=True)
@@ -13,15 +16,15 @@ class Caller:
     """An authenticated caller: a platform user (by UUID) with a role."""
 
     user_id: uuid.UUID | None
-    role: str
+    role: Role
 
     @property
     def is_staff(self) -> bool:
-        return self.role == "staff"
+        return self.role == Role.STAFF
 
     @property
     def is_agent(self) -> bool:
-        return self.role == "agent"
+        return self.role == Role.AGENT
 
     @property
     def owner_scope(self) -> uuid.UUID | None:
@@ -31,11 +34,11 @@ class Caller:
         return None if self.is_staff else self.user_id
 
 
-def caller_of(request) -> Caller:
+def caller_of(request: Request) -> Caller:
     user = request.user
     if isinstance(user, PlatformTokenUser):
-        return Caller(user_id=user.user_uuid, role=user.role)
+        return Caller(user_id=user.user_uuid, role=Role(user.role))
     # A Django staff login (session authentication, the browsable API).
     if getattr(user, "is_staff", False):
-        return Caller(user_id=None, role="staff")
-    return Caller(user_id=None, role="none")
+        return Caller(user_id=None, role=Role.STAFF)
+    return Caller(user_id=None, role=Role.NONE)

@@ -1,6 +1,4 @@
-"""One JSON error shape for every 4xx and 5xx the API returns.
-
-    {"error": {"code": "conflict", "message": "...", "fields": {...}, "details": {...}}}
+"""Every 4xx and 5xx the API returns, in the one JSON error shape (techspec_project.errors.error_body).
 
 Domain errors map by family (NotFound 404, Conflict 409, InvalidInput 400);
 DRF's own errors keep their status; anything else is a 500 without internals.
@@ -11,44 +9,18 @@ from __future__ import annotations
 import logging
 
 from django.db import DatabaseError, InterfaceError, OperationalError
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from psycopg.errors import QueryCanceled
 from rest_framework import exceptions, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from techspec_project.errors import Conflict, DomainError, InvalidInput, NotFound
+from techspec_project.errors import Conflict, DomainError, InvalidInput, NotFound, error_body
 
 logger = logging.getLogger(__name__)
 
 DOMAIN_STATUS = ((NotFound, 404), (Conflict, 409), (InvalidInput, 400))
-
-
-def error_body(code: str, message: str, *, fields=None, details=None) -> dict:
-    error = {"code": code, "message": message}
-    if fields:
-        error["fields"] = fields
-    if details:
-        error["details"] = details
-    return {"error": _encodable(error)}
-
-
-def _encodable(value):
-    """Error messages echo the input ("'\\ud800' is not a valid choice"); an unpaired
-    surrogate there would make the response itself unencodable, a 500."""
-    if isinstance(value, str):
-        return value.encode("utf-8", "backslashreplace").decode("utf-8")
-    if isinstance(value, dict):
-        return {_encodable(key): _encodable(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_encodable(item) for item in value]
-    return value
-
-
-def error_response(http_status: int, code: str, message: str, **extra) -> JsonResponse:
-    """For code outside DRF views (middleware, plain Django views)."""
-    return JsonResponse(error_body(code, message, **extra), status=http_status)
 
 
 def api_exception_handler(exc, context):

@@ -4,6 +4,7 @@ the selectors' owner scope; these classes decide what a visible caller may do.""
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from sessions_app.api.caller import caller_of
+from sessions_app.roles import TOKEN_ROLES, Role
 
 
 def _not_routed(request, view) -> bool:
@@ -14,7 +15,7 @@ class IsPlatformCaller(BasePermission):
     """A valid token, or a logged-in staff member (browsable API)."""
 
     def has_permission(self, request, view):
-        return caller_of(request).role in ("user", "agent", "staff")
+        return caller_of(request).role in TOKEN_ROLES
 
 
 class AgentWritesOnly(BasePermission):
@@ -25,7 +26,7 @@ class AgentWritesOnly(BasePermission):
     def has_permission(self, request, view):
         if _not_routed(request, view):
             return True  # the view answers 405 for a method it does not have, whoever asks
-        return request.method in SAFE_METHODS or caller_of(request).role in ("agent", "staff")
+        return request.method in SAFE_METHODS or caller_of(request).role in (Role.AGENT, Role.STAFF)
 
 
 class OwnerOrStaffWrites(BasePermission):
@@ -34,4 +35,4 @@ class OwnerOrStaffWrites(BasePermission):
     message = "Only the session's user and staff may record decisions."
 
     def has_permission(self, request, view):
-        return request.method in SAFE_METHODS or caller_of(request).role in ("user", "staff")
+        return request.method in SAFE_METHODS or caller_of(request).role in (Role.USER, Role.STAFF)

@@ -28,8 +28,9 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
 from sessions_app.api import rate_counters, rate_counters_redis
+from sessions_app.roles import Role
 
-PRIVILEGED_ROLES = ("staff", "agent")
+PRIVILEGED_ROLES = (Role.STAFF, Role.AGENT)
 
 
 class APIRateThrottle(BaseThrottle):
@@ -61,7 +62,7 @@ class APIRateThrottle(BaseThrottle):
 
 def caller_key(user) -> tuple[str, str]:
     """(key, role) of an authenticated caller: the token's role and user id, or a staff login's."""
-    role = getattr(user, "role", None) or ("staff" if user.is_staff else "user")
+    role = getattr(user, "role", None) or (Role.STAFF if user.is_staff else Role.USER)
     return f"{role}:{user.pk}", role
 
 

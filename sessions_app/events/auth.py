@@ -27,6 +27,7 @@ from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from sessions_app.api.authentication import PlatformJWTAuthentication
 from sessions_app.api.caller import Caller
 from sessions_app.api.throttling import caller_key
+from sessions_app.roles import Role
 
 VIEW_SESSIONS_PERMISSION = "sessions_app.view_techspecsession"
 
@@ -92,11 +93,11 @@ def socket_caller(scope) -> SocketCaller:
         except (InvalidToken, TokenError, AuthenticationFailed) as exc:
             raise NotAuthenticated("Token is invalid or expired.") from exc
         expires_at = datetime.fromtimestamp(int(validated["exp"]), tz=UTC) if "exp" in validated else None
-        return SocketCaller(Caller(user_id=user.user_uuid, role=user.role), expires_at, caller_key(user)[0])
+        return SocketCaller(Caller(user_id=user.user_uuid, role=Role(user.role)), expires_at, caller_key(user)[0])
     user = scope.get("user")
     if (user is not None and user.is_active and user.is_staff and _same_site(scope)
             and user.has_perm(VIEW_SESSIONS_PERMISSION)):
         expires_at = datetime.now(UTC) + timedelta(seconds=settings.SESSION_COOKIE_AGE)
-        return SocketCaller(Caller(user_id=None, role="staff"), expires_at, caller_key(user)[0],
+        return SocketCaller(Caller(user_id=None, role=Role.STAFF), expires_at, caller_key(user)[0],
                             expired_reason="Admin session expired: reload the page.")
     raise NotAuthenticated("Send a bearer token (Authorization header or the bearer.<token> subprotocol).")

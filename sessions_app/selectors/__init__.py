@@ -1,8 +1,12 @@
 """Selectors: every read the API, admin and commands share. They never write.
 
-Each takes `owner_id`: None for staff (everything), otherwise a user id, and
-then another user's session behaves exactly like a missing one (SessionNotFound
-or an empty list). Import from here; docs/DOMAIN.md lists them all.
+The caller's scope comes in one of two ways. A selector that finds sessions takes
+`owner_id`: None for staff (everything), otherwise a user id, and then another
+user's session behaves exactly like a missing one (SessionNotFound or an empty
+list). A selector of one session's rows takes the `session` the caller already
+resolved that way (session_get), and does not look for it again. Narrowing a
+list by query-string filters is the API's FilterSets' job (sessions_app/api/filters.py).
+Import from here; docs/DOMAIN.md lists them all.
 """
 
 from sessions_app.selectors.conversations import (
@@ -19,7 +23,7 @@ from sessions_app.selectors.counts import (
     session_stats_by_status,
 )
 from sessions_app.selectors.design_jobs import design_job_detail, design_job_list
-from sessions_app.selectors.error_logs import error_log_get, error_log_list
+from sessions_app.selectors.error_logs import error_log_get, error_log_list, session_error_list
 from sessions_app.selectors.research import research_list
 from sessions_app.selectors.sessions import (
     LatestError,
@@ -27,8 +31,6 @@ from sessions_app.selectors.sessions import (
     session_get,
     session_list,
     session_status_summary,
-    session_with_design_job,
-    sessions_with_design_job,
 )
 from sessions_app.selectors.trd import TRDComparison, trd_compare, trd_get, trd_versions
 
@@ -49,12 +51,11 @@ __all__ = [
     "research_list",
     "session_counts_by_design_job_status",
     "session_counts_by_status",
+    "session_error_list",
     "session_get",
     "session_list",
     "session_stats_by_status",
     "session_status_summary",
-    "session_with_design_job",
-    "sessions_with_design_job",
     "trd_compare",
     "trd_get",
     "trd_versions",

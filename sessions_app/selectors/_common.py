@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.db.models import QuerySet
 
-from sessions_app.errors import Id, SessionNotFound, as_uuid
+from sessions_app.errors import Id
 from sessions_app.models import TechSpecSession
+from techspec_project.uuids import lenient_uuid
 
 
 def visible_to(rows: QuerySet, owner_id: Id | None = None) -> QuerySet:
@@ -15,11 +14,8 @@ def visible_to(rows: QuerySet, owner_id: Id | None = None) -> QuerySet:
     (owner_id None) see all, others their own; a malformed owner id sees nothing."""
     if owner_id is None:
         return rows
-    try:
-        owner = owner_id if isinstance(owner_id, uuid.UUID) else uuid.UUID(str(owner_id))
-    except (TypeError, ValueError, AttributeError):
-        return rows.none()
-    return rows.filter(user_id=owner)
+    owner = lenient_uuid(owner_id)
+    return rows.none() if owner is None else rows.filter(user_id=owner)
 
 
 def only_row(rows: QuerySet):
@@ -35,13 +31,3 @@ def visible_sessions(owner_id: Id | None = None) -> QuerySet[TechSpecSession]:
     """Sessions the caller may see; a malformed owner id sees nothing."""
     return visible_to(TechSpecSession.objects.all(), owner_id)
 
-
-def visible_session_id(session_id: Id, owner_id: Id | None = None) -> uuid.UUID:
-    """The id of a session the caller may see (one query), else SessionNotFound.
-
-    Another user's session raises exactly like a missing one, so its existence never leaks.
-    """
-    pk = as_uuid(session_id, SessionNotFound)
-    if not visible_sessions(owner_id).filter(pk=pk).exists():
-        raise SessionNotFound(session_id)
-    return pk

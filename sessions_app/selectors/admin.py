@@ -1,4 +1,5 @@
-"""Reads only the Django admin makes: page counts, row estimates (error groups: error_triage.py).
+"""Reads only the Django admin makes: page counts, filter choices (error groups: error_triage.py;
+row estimates: techspec_project.admin_tables).
 
 Each runs a fixed number of queries whatever the number of rows asked about, so
 admin pages stay query-count bounded at a million sessions.
@@ -6,19 +7,13 @@ admin pages stay query-count bounded at a million sessions.
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.core.exceptions import EmptyResultSet
-from django.db import connection
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from sessions_app.models import AgentErrorLog, TechConversation, TechResearch, TechSpecSession
-
-# Below this many (estimated) rows an exact COUNT(*) is cheap enough to run.
-EXACT_COUNT_BELOW = 10_000
 
 
 @dataclass(frozen=True)
@@ -72,29 +67,3 @@ def recent_distinct_values(model, field: str, *, window: int = 10_000) -> list[s
     # hash-join the whole table (a Seq Scan that grows with it), measured by bench_queries.
     newest = model.objects.order_by("-created_at").values_list(field, flat=True)[:window]
     return sorted(set(newest))
-
-
-def _plan_estimate(queryset: QuerySet) -> int:
-    sql, params = queryset.order_by().values("pk").query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-        plan = cursor.fetchone()[0]
-    if isinstance(plan, str):
-        plan = json.loads(plan)
-    return int(plan[0]["Plan"]["Plan Rows"])
-
-
-def estimated_row_count(queryset: QuerySet) -> int:
-    """PostgreSQL's estimate of how many rows `queryset` returns, without counting them (one query).
-
-    Always the planner's row estimate from EXPLAIN: for an unfiltered list it is
-    the table's statistics (reltuples scaled to the table's current size), and it
-    also works for filtered lists and tables never analyzed. Always one query, so
-    a page's query count does not depend on whether autovacuum has run yet.
-    """
-    if queryset.query.is_empty():
-        return 0
-    try:
-        return _plan_estimate(queryset)
-    except EmptyResultSet:  # a filter no row can match (an integer beyond its column): no SQL to explain
-        return 0

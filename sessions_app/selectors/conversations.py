@@ -17,9 +17,9 @@ from datetime import datetime
 from django.db.models import Q, QuerySet
 
 from sessions_app.errors import Id, InvalidCursor, InvalidValue
-from sessions_app.models import TechConversation
-from sessions_app.selectors._common import visible_session_id
+from sessions_app.models import TechConversation, TechSpecSession
 from techspec_project import pg_values
+from techspec_project.uuids import lenient_uuid
 
 MAX_LIMIT = 200
 
@@ -46,10 +46,10 @@ def decode_cursor(cursor) -> tuple[datetime, uuid.UUID]:
             padded = cursor + "=" * (-len(cursor) % 4)
             timestamp, message_id = base64.urlsafe_b64decode(padded).decode().split("|")
             timestamp = datetime.fromisoformat(timestamp)
-        message_id = message_id if isinstance(message_id, uuid.UUID) else uuid.UUID(str(message_id))
+        message_id = lenient_uuid(message_id)
     except (TypeError, ValueError, AttributeError, binascii.Error, UnicodeDecodeError):
         raise InvalidCursor(cursor) from None
-    if not isinstance(timestamp, datetime) or timestamp.tzinfo is None:
+    if message_id is None or not isinstance(timestamp, datetime) or timestamp.tzinfo is None:
         raise InvalidCursor(cursor)
     try:
         pg_values.check_datetime(timestamp)  # Python takes a -16:00 offset, PostgreSQL does not
@@ -58,21 +58,19 @@ def decode_cursor(cursor) -> tuple[datetime, uuid.UUID]:
     return timestamp, message_id
 
 
-def conversation_list(*, session_id: Id, owner_id: Id | None = None) -> QuerySet[TechConversation]:
-    """A session's messages, oldest first, for the API's cursor pages (one query to check the session)."""
-    session_pk = visible_session_id(session_id, owner_id)
-    return TechConversation.objects.filter(session_id=session_pk).order_by("timestamp", "id")
+def conversation_list(*, session: TechSpecSession) -> QuerySet[TechConversation]:
+    """A session's messages, oldest first, for the API's cursor pages; `session` is already resolved (session_get)."""
+    return TechConversation.objects.filter(session_id=session.pk).order_by("timestamp", "id")
 
 
 def conversation_page(
-    *, session_id: Id, owner_id: Id | None = None, after: str | tuple[datetime, Id] | None = None, limit: int = 50
+    *, session: TechSpecSession, after: str | tuple[datetime, Id] | None = None, limit: int = 50
 ) -> ConversationPage:
-    """One page of a session's messages after the cursor `after` (from the start when None); two queries."""
+    """One page of a session's messages after the cursor `after` (from the start when None); one query."""
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
         raise InvalidValue("limit", f"limit must be an integer from 1 to {MAX_LIMIT}.")
     position = decode_cursor(after) if after is not None else None
-    session_pk = visible_session_id(session_id, owner_id)
-    messages = TechConversation.objects.filter(session_id=session_pk)
+    messages = TechConversation.objects.filter(session_id=session.pk)
     if position is not None:
         timestamp, message_id = position
         # The >= bound lets the (session, timestamp, id) index start at the cursor;

@@ -1,35 +1,22 @@
-"""Reads of the Design Agent's jobs: the API's list and detail, and the pages that
-show where a session came from. Staff (owner_id None) see every job; a user sees
-the jobs whose user_id is theirs (the sessions' visibility rule, visible_to), and
-another user's job is DesignJobNotFound."""
+"""The Design Agent's jobs under the sessions' visibility rule: design_bridge reads them, this
+scopes them. Staff (owner_id None) see every job; a user sees the jobs whose user_id is theirs
+(visible_to), and another user's job is DesignJobNotFound."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 
-from design_bridge.errors import DesignJobNotFound
-from design_bridge.models import DesignDecision, DesignJob, DesignOutput
-from sessions_app.errors import Id, as_uuid
-from sessions_app.selectors._common import only_row, visible_to
+from design_bridge import services as design_bridge
+from design_bridge.models import DesignJob
+from sessions_app.errors import Id
+from sessions_app.selectors._common import visible_to
 
 
 def design_job_list(*, owner_id: Id | None = None) -> QuerySet[DesignJob]:
     """Jobs newest first, scoped to the owner."""
-    return visible_to(DesignJob.objects.order_by("-created_at", "-id"), owner_id)
+    return visible_to(design_bridge.design_job_list(), owner_id)
 
 
 def design_job_detail(*, design_job_id: Id, owner_id: Id | None = None) -> DesignJob:
-    """The job with `outputs` (by type) and `decisions` (oldest first) prefetched: three queries."""
-    pk = as_uuid(design_job_id, DesignJobNotFound)
-    job = (
-        design_job_list(owner_id=owner_id)
-        .filter(pk=pk)
-        .prefetch_related(
-            Prefetch("outputs", queryset=DesignOutput.objects.order_by("output_type")),
-            Prefetch("decisions", queryset=DesignDecision.objects.order_by("created_at", "id")),
-        )
-    )
-    job = only_row(job)
-    if job is None:
-        raise DesignJobNotFound(design_job_id)
-    return job
+    """The job with `outputs` and `decisions` prefetched (three queries), if the owner may see it."""
+    return design_bridge.design_job_detail(design_job_id=design_job_id, jobs=design_job_list(owner_id=owner_id))

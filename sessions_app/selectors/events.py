@@ -17,7 +17,6 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 
 from sessions_app.errors import Id
-from sessions_app.selectors._common import visible_session_id
 from sessions_app.selectors.sessions import SessionStatusSummary, session_status_summary
 
 REPLAY_PAGE = 500
@@ -90,8 +89,8 @@ def session_events_open(*, session_id: Id, owner_id: Id | None, after: int | Non
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        pk = visible_session_id(session_id, owner_id)
-        summary = session_status_summary(session_id=pk)
+        summary = session_status_summary(session_id=session_id, owner_id=owner_id)
+        pk = summary.id
         cursor_now = _last_seq(pk)
         if after is None:
             return EventsOpening(summary=summary, cursor=cursor_now, missed=[], more=False)

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from sessions_app.errors import Id, InvalidValue, SessionNotFound, as_uuid
+from sessions_app.errors import Id, SessionNotFound, as_uuid
 from sessions_app.models import SessionStatusRow, TechSpecSession
 from sessions_app.selectors._common import only_row, visible_sessions, visible_to
-
-MAX_PAGE = 200
 
 
 @dataclass(frozen=True)
@@ -79,63 +76,10 @@ def session_status_summary(*, session_id: Id, owner_id: Id | None = None) -> Ses
     return SessionStatusSummary(**row)
 
 
-def _moment(value, field: str) -> datetime:
-    # A date means its midnight in the current time zone; a naive datetime, that zone's wall time.
-    if isinstance(value, str):
-        value = parse_datetime(value) or value
-    if isinstance(value, date) and not isinstance(value, datetime):
-        value = datetime.combine(value, time.min)
-    if not isinstance(value, datetime):
-        raise InvalidValue(field, f"{field} must be a date or a datetime.")
-    return timezone.make_aware(value) if timezone.is_naive(value) else value
-
-
-def session_list(
-    *,
-    owner_id: Id | None = None,
-    status: str | None = None,
-    project_id: Id | None = None,
-    design_job_id: Id | None = None,
-    user_id: Id | None = None,
-    created_from: datetime | date | str | None = None,
-    created_to: datetime | date | str | None = None,
-) -> QuerySet[TechSpecSession]:
-    """Sessions newest first, filtered; created_from <= created_at < created_to.
+def session_list(*, owner_id: Id | None = None) -> QuerySet[TechSpecSession]:
+    """The caller's sessions, newest first; narrowing them is the API's SessionFilter's job.
 
     session_data is deferred: a list never loads the snapshots (read them with session_get).
     """
-    sessions = visible_sessions(owner_id).defer("session_data")
-    filters = {
-        "status": status, "project_id": project_id, "design_job_id": design_job_id, "user_id": user_id,
-    }
-    sessions = sessions.filter(**{name: value for name, value in filters.items() if value is not None})
-    if created_from is not None:
-        sessions = sessions.filter(created_at__gte=_moment(created_from, "created_from"))
-    if created_to is not None:
-        sessions = sessions.filter(created_at__lt=_moment(created_to, "created_to"))
-    return sessions.order_by("-created_at", "-id")
+    return visible_sessions(owner_id).defer("session_data").order_by("-created_at", "-id")
 
-
-def session_with_design_job(*, session_id: Id, owner_id: Id | None = None) -> TechSpecSession:
-    """One session and its design job (shared.design_jobs) in one joined query."""
-    pk = as_uuid(session_id, SessionNotFound)
-    session = only_row(visible_sessions(owner_id).select_related("design_job").filter(pk=pk))
-    if session is None:
-        raise SessionNotFound(session_id)
-    return session
-
-
-def sessions_with_design_job(*, owner_id: Id | None = None, status=None, limit: int = 50) -> list[TechSpecSession]:
-    """The newest `limit` sessions (1 to 200) with their design jobs, in one joined query."""
-    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE:
-        raise InvalidValue("limit", f"limit must be an integer from 1 to {MAX_PAGE}.")
-    sessions = visible_sessions(owner_id).select_related("design_job").defer("session_data")
-    if status is not None:
-        sessions = sessions.filter(status=status)
-    return list(sessions.order_by("-created_at", "-id")[:limit])
-
-
-def _counts(rows, keys) -> dict[str, int]:
-    counts = dict.fromkeys(keys, 0)
-    counts.update({key: n for key, n in rows})
-    return counts

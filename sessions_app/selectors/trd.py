@@ -7,9 +7,8 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from sessions_app.errors import Id, InvalidValue, SessionNotFound, TRDNotFound, as_uuid
-from sessions_app.models import GeneratedTRDDocument
-from sessions_app.selectors._common import visible_session_id, visible_sessions
+from sessions_app.errors import InvalidValue, TRDNotFound
+from sessions_app.models import GeneratedTRDDocument, TechSpecSession
 from sessions_app.trd.diff import SectionDiff, cache_trd_diff, cached_trd_diff
 
 # The documents themselves: large, and not needed to list versions.
@@ -19,25 +18,24 @@ TRD_TEXT_FIELDS = (
 )
 
 
-def trd_get(*, session_id: Id, owner_id: Id | None = None, version: int | None = None) -> GeneratedTRDDocument:
-    """One TRD document with its session: `version`, or the latest when None (one query when it exists)."""
-    session_pk = as_uuid(session_id, SessionNotFound)
-    documents = GeneratedTRDDocument.objects.filter(
-        session__in=visible_sessions(owner_id).filter(pk=session_pk)
-    ).select_related("session")
+# Each selector here takes a session already resolved for the caller (session_get applies visibility).
+
+
+def trd_get(*, session: TechSpecSession, version: int | None = None) -> GeneratedTRDDocument:
+    """One TRD document of `session` (set as its .session): `version`, or the latest when None (one query)."""
+    documents = GeneratedTRDDocument.objects.filter(session_id=session.pk)
     if version is not None:
         documents = documents.filter(version=version)
     document = documents.order_by("-version").first()
     if document is None:
-        visible_session_id(session_pk, owner_id)  # SessionNotFound beats TRDNotFound
-        raise TRDNotFound(session_id, version)
+        raise TRDNotFound(session.pk, version)
+    document.session = session
     return document
 
 
-def trd_versions(*, session_id: Id, owner_id: Id | None = None) -> QuerySet[GeneratedTRDDocument]:
+def trd_versions(*, session: TechSpecSession) -> QuerySet[GeneratedTRDDocument]:
     """A session's TRD versions, newest first, without the document texts."""
-    session_pk = visible_session_id(session_id, owner_id)
-    return GeneratedTRDDocument.objects.filter(session_id=session_pk).defer(*TRD_TEXT_FIELDS).order_by("-version")
+    return GeneratedTRDDocument.objects.filter(session_id=session.pk).defer(*TRD_TEXT_FIELDS).order_by("-version")
 
 
 @dataclass(frozen=True)
@@ -54,31 +52,28 @@ class TRDComparison:
         return any(section.changed for section in self.sections)
 
 
-def trd_compare(*, session_id: Id, from_version: int, to_version: int, owner_id: Id | None = None) -> TRDComparison:
+def trd_compare(*, session: TechSpecSession, from_version: int, to_version: int) -> TRDComparison:
     """Diff version `from_version` against `to_version` (one query when the diff is cached).
 
-    The same version twice is InvalidValue; a version the session lacks is TRDNotFound;
-    a session the caller may not see is SessionNotFound, as everywhere.
+    The same version twice is InvalidValue; a version the session lacks is TRDNotFound.
     """
     if from_version == to_version:
         raise InvalidValue("to", "from and to name the same version: choose two different versions.",
                            version=from_version)
-    session_pk = as_uuid(session_id, SessionNotFound)
     # Versions without their texts first: a diff computed before is read from the cache, and
     # two 200 KB documents are fetched only when it must be computed.
     documents = {
         trd.version: trd
         for trd in GeneratedTRDDocument.objects.filter(
-            session__in=visible_sessions(owner_id).filter(pk=session_pk), version__in=[from_version, to_version]
+            session_id=session.pk, version__in=[from_version, to_version]
         ).defer(*TRD_TEXT_FIELDS)
     }
     missing = [v for v in (from_version, to_version) if v not in documents]
     if missing:
-        visible_session_id(session_pk, owner_id)  # SessionNotFound beats TRDNotFound
-        raise TRDNotFound(session_id, missing[0])
+        raise TRDNotFound(session.pk, missing[0])
     old, new = documents[from_version], documents[to_version]
     sections = cached_trd_diff(old.pk, new.pk)
     if sections is None:
         texts = GeneratedTRDDocument.objects.in_bulk([old.pk, new.pk])
         sections = cache_trd_diff(texts[old.pk], texts[new.pk])
-    return TRDComparison(session_id=session_pk, old=old, new=new, sections=sections)
+    return TRDComparison(session_id=session.pk, old=old, new=new, sections=sections)

@@ -1,4 +1,9 @@
-"""Helpers the session services share: finding and locking rows, checking arguments."""
+"""Helpers the session services share: locking rows, checking arguments.
+
+A service that writes a session's child rows takes the `session` its caller resolved
+(the API through session_get, with the caller's visibility): holding the row is the
+proof it exists, so the service does not look it up again.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +14,7 @@ from django.db import IntegrityError
 
 from sessions_app.errors import Id, InvalidValue, SessionNotFound, as_uuid
 from sessions_app.models import TechSpecSession
-
-
-def existing_session_id(session_id: Id) -> uuid.UUID:
-    """The session's id as a UUID, after checking that the session exists (one query)."""
-    pk = as_uuid(session_id, SessionNotFound)
-    if not TechSpecSession.objects.filter(pk=pk).exists():
-        raise SessionNotFound(session_id)
-    return pk
+from techspec_project.uuids import lenient_uuid
 
 
 def lock_session(session_id: Id) -> TechSpecSession:
@@ -59,10 +57,10 @@ def json_object(field: str, value: Any) -> dict:
 
 
 def uuid_argument(field: str, value: Any) -> uuid.UUID:
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except (TypeError, ValueError, AttributeError):
-        raise InvalidValue(field, f"{field} must be a UUID, not {value!r}.") from None
+    parsed = lenient_uuid(value)
+    if parsed is None:
+        raise InvalidValue(field, f"{field} must be a UUID, not {value!r}.")
+    return parsed
 
 
 def violated_constraint(exc: IntegrityError) -> str | None:

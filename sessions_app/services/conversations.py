@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from sessions_app.choices import MessageRole, MessageType
 from sessions_app.errors import Id, InvalidValue, ResearchNotFound, as_uuid
-from sessions_app.models import TechConversation, TechResearch
-from sessions_app.services._common import existing_session_id, json_object, required_text
+from sessions_app.models import TechConversation, TechResearch, TechSpecSession
+from sessions_app.services._common import json_object, required_text
 
 
 def _checked_choice(field: str, value, choices) -> str:
@@ -32,20 +32,19 @@ def add_message(*, session_id: Id, role: str, message: str, message_type: str, r
 
 
 @transaction.atomic
-def conversation_append(*, session_id: Id, role: str, message: str, message_type: str = MessageType.TEXT,
+def conversation_append(*, session: TechSpecSession, role: str, message: str, message_type: str = MessageType.TEXT,
                         research_id: Id | None = None, metadata: dict | None = None) -> TechConversation:
     """Append one message; a linked research item must belong to the same session."""
     role = _checked_choice("role", role, MessageRole)
     message_type = _checked_choice("message_type", message_type, MessageType)
     message = required_text("message", message)
     metadata = json_object("metadata", metadata)
-    session_pk = existing_session_id(session_id)
     if research_id is not None:
         research_pk = as_uuid(research_id, ResearchNotFound)
-        if not TechResearch.objects.filter(pk=research_pk, session_id=session_pk).exists():
-            raise ResearchNotFound(research_id, session_id)
+        if not TechResearch.objects.filter(pk=research_pk, session_id=session.pk).exists():
+            raise ResearchNotFound(research_id, session.pk)
         research_id = research_pk
     return add_message(
-        session_id=session_pk, role=role, message=message, message_type=message_type,
+        session_id=session.pk, role=role, message=message, message_type=message_type,
         research_id=research_id, metadata=metadata,
     )

@@ -7,12 +7,12 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from sessions_app.errors import Id, InvalidValue
-from sessions_app.models import AgentErrorLog
-from sessions_app.services._common import existing_session_id, optional_text, required_text, uuid_argument
+from sessions_app.models import AgentErrorLog, TechSpecSession
+from sessions_app.services._common import optional_text, required_text, uuid_argument
 
 
 @transaction.atomic
-def error_record(*, session_id: Id, node: str, error_type: str, message: str, stack_trace: str = "",
+def error_record(*, session: TechSpecSession, node: str, error_type: str, message: str, stack_trace: str = "",
                  retry_count: int = 0, recovery_strategy: str = "") -> AgentErrorLog:
     """Record an error one of the agent's nodes hit (not recovered yet)."""
     node = required_text("node", node, max_length=100)
@@ -23,25 +23,24 @@ def error_record(*, session_id: Id, node: str, error_type: str, message: str, st
     recovery_strategy = optional_text("recovery_strategy", recovery_strategy)
     if len(recovery_strategy) > AgentErrorLog._meta.get_field("recovery_strategy").max_length:
         raise InvalidValue("recovery_strategy", "recovery_strategy is at most 100 characters.")
-    session_pk = existing_session_id(session_id)
     return AgentErrorLog.objects.create(
-        session_id=session_pk, node=node, error_type=error_type, message=message,
+        session_id=session.pk, node=node, error_type=error_type, message=message,
         stack_trace=optional_text("stack_trace", stack_trace), retry_count=retry_count,
         recovery_strategy=recovery_strategy,
     )
 
 
 @transaction.atomic
-def errors_set_recovered(*, error_ids: Iterable[Id], recovered: bool, session_id: Id | None = None) -> int:
+def errors_set_recovered(*, error_ids: Iterable[Id], recovered: bool, session: TechSpecSession | None = None) -> int:
     """Mark errors recovered (or reopen them); returns how many rows actually changed.
 
-    Ids that name no error (or an error of another session, when session_id is
+    Ids that name no error (or an error of another session, when `session` is
     given) are skipped, like rows already in the requested state.
     """
     ids = [uuid_argument("error_ids", error_id) for error_id in error_ids]
     rows = AgentErrorLog.objects.filter(pk__in=ids).exclude(recovered=bool(recovered))
-    if session_id is not None:
-        rows = rows.filter(session_id=existing_session_id(session_id))
+    if session is not None:
+        rows = rows.filter(session_id=session.pk)
     return rows.update(recovered=bool(recovered)) if ids else 0
 
 

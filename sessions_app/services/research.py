@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -16,8 +17,8 @@ from sessions_app.errors import (
     TechnologyNotInOptions,
     as_uuid,
 )
-from sessions_app.models import TechResearch
-from sessions_app.services._common import existing_session_id, optional_text, required_text
+from sessions_app.models import TechResearch, TechSpecSession
+from sessions_app.services._common import optional_text, required_text
 from sessions_app.services.conversations import add_message
 
 
@@ -48,15 +49,14 @@ def _checked_options(options) -> list[dict]:
 
 
 @transaction.atomic
-def research_record(*, session_id: Id, technology_category: str, gap_description: str,
+def research_record(*, session: TechSpecSession, technology_category: str, gap_description: str,
                     options: list[dict]) -> TechResearch:
     """Record a researched technology gap with its options (each a JSON object with a unique name)."""
     category = required_text("technology_category", technology_category, max_length=100).strip()
     gap = required_text("gap_description", gap_description)
     options = _checked_options(options)
-    session_pk = existing_session_id(session_id)
     return TechResearch.objects.create(
-        session_id=session_pk, technology_category=category, gap_description=gap, researched_options=options
+        session_id=session.pk, technology_category=category, gap_description=gap, researched_options=options
     )
 
 
@@ -91,32 +91,7 @@ def _decide(research: TechResearch, decision: DecisionInput) -> TechResearch:
     return research
 
 
-def _locked_research(research_id, session_id=None) -> TechResearch:
-    pk = as_uuid(research_id, ResearchNotFound)
-    rows = TechResearch.objects.select_for_update().filter(pk=pk)
-    if session_id is not None:
-        rows = rows.filter(session_id=as_uuid(session_id, lambda _: ResearchNotFound(research_id, session_id)))
-    research = rows.first()
-    if research is None:
-        if session_id is not None:
-            existing_session_id(session_id)  # a missing session is SessionNotFound, as everywhere
-        raise ResearchNotFound(research_id, session_id)
-    return research
-
-
-@transaction.atomic
-def decision_record(*, research_id: Id, technology: str, reasoning: str, custom: bool = False,
-                    session_id: Id | None = None) -> TechResearch:
-    """Record the user's choice on a research item, once, and append the matching user message.
-
-    The row lock makes concurrent decisions on one item queue up: the first
-    records, the others then see it decided and raise DecisionAlreadyRecorded.
-    """
-    research = _locked_research(research_id, session_id)
-    return _decide(research, DecisionInput(research_id, technology, reasoning, custom))
-
-
-def _locked_batch(session_pk, decisions: list[DecisionInput]) -> tuple[dict, dict]:
+def _locked_batch(session_pk: uuid.UUID, decisions: list[DecisionInput]) -> tuple[dict, dict]:
     ids = [as_uuid(d.research_id, lambda rid: ResearchNotFound(rid, session_pk)) for d in decisions]
     if len(set(ids)) != len(ids):
         raise InvalidValue("decisions", "Each research item may appear once in a batch of decisions.")
@@ -130,10 +105,14 @@ def _locked_batch(session_pk, decisions: list[DecisionInput]) -> tuple[dict, dic
 
 
 @transaction.atomic
-def decisions_record(*, session_id: Id, decisions: list[DecisionInput]) -> list[TechResearch]:
-    """Record several decisions of one session: all of them, or none (the first refusal raises)."""
+def decisions_record(*, session: TechSpecSession, decisions: list[DecisionInput]) -> list[TechResearch]:
+    """Record the user's decisions on research items of one session, each once: all of them, or none
+    (the first refusal raises).
+
+    The row locks make concurrent decisions on one item queue up: the first records, the
+    others then see it decided and raise DecisionAlreadyRecorded.
+    """
     if not decisions:
         raise InvalidValue("decisions", "Give at least one decision.")
-    session_pk = existing_session_id(session_id)
-    by_id, rows = _locked_batch(session_pk, list(decisions))
+    by_id, rows = _locked_batch(session.pk, list(decisions))
     return [_decide(rows[pk], decision) for pk, decision in by_id.items()]

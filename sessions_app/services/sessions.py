@@ -148,6 +148,11 @@ def session_start(*, project_id: Id, design_job_id: Id, user_id: Id) -> SessionS
     raise RuntimeError("session_start could not settle a race after three attempts")  # pragma: no cover
 
 
+def session_start_check(*, project_id: Id, design_job_id: Id, user_id: Id) -> None:
+    """Raise what session_start would refuse, writing nothing (a form's clean() asks before saving)."""
+    _checked_manifest(design_job_id, uuid_argument("project_id", project_id), uuid_argument("user_id", user_id))
+
+
 def _validate_request(status, stage, progress) -> None:
     if status is None and stage is None and progress is None:
         raise InvalidValue("status", "Give at least one of status, stage or progress.")
@@ -211,6 +216,16 @@ def _next_state(session: TechSpecSession, status, stage, progress) -> dict[str, 
     if target == S.COMPLETED:
         return _completion(session, stage, progress, refuse)
     return _stage_and_progress(session, target, stage, progress, refuse)
+
+
+def session_transition_check(*, session: TechSpecSession, status: str | None = None, stage: str | None = None,
+                             progress: int | None = None) -> None:
+    """Raise what session_transition would refuse for `session` as given, writing nothing.
+
+    For a form's clean(); session_transition checks again under the row lock.
+    """
+    _validate_request(status, stage, progress)
+    _next_state(session, status, stage, progress)
 
 
 @transaction.atomic

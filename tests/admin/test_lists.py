@@ -13,9 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from sessions_app.admin.palette import ERROR_COLOURS, STAGE_COLOURS, STATUS_COLOURS
 from sessions_app.choices import SessionStage, SessionStatus
 from sessions_app.models import AgentErrorLog, TechSpecSession
+from techspec_project.admin_display import ago, date_html
+from techspec_project.admin_palette import ERROR_COLOURS, STAGE_COLOURS, STATUS_COLOURS
 from tests.factories import AgentErrorLogFactory, DesignJobFactory, TechSpecSessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -200,3 +201,14 @@ def test_research_list_marks_only_custom_and_missing_decisions(admin_client):
     html = admin_client.get(reverse("admin:sessions_app_techresearch_changelist")).content.decode()
     assert "undecided" in html and "PostgreSQL" in html
     assert "icon-no.svg" not in html  # no red "no" icon on every row
+
+
+def test_relative_times_read_the_same_on_lists_and_in_triage():
+    now = timezone.now()
+    # One helper: a list's date and the triage's "first seen" say "3 days ago" alike.
+    assert ago(now - timedelta(days=3, hours=2), now) == "3 days ago"
+    assert ">3 days ago</time>" in date_html(now - timedelta(days=3, hours=2), relative=True, now=now)
+    assert ago(now - timedelta(minutes=4), now) == "4 min ago"
+    assert ago(now - timedelta(seconds=3), now) == "just now"
+    assert ago(now + timedelta(hours=2, minutes=5), now) == "in 2 h"
+    assert ago(None) == "—"

@@ -7,6 +7,7 @@ import re
 import uuid
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -14,7 +15,7 @@ from design_bridge.models import DesignJobStatus
 from sessions_app.choices import SessionStage, SessionStatus
 from sessions_app.models import TechSpecSession
 from tests.factories import DesignJobFactory, TechSpecSessionFactory
-from tests.support.admin import post_change
+from tests.support.admin import change_url, post_change
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +50,22 @@ def test_illegal_status_change_shows_its_error_once_and_changes_nothing(admin_cl
     assert response.status_code == 200  # the form again, not a redirect
     html = response.content.decode()
     assert html.count("cannot become &#x27;completed&#x27;") == 1
+    assert TechSpecSession.objects.values().get(pk=session.pk) == before
+
+
+def test_a_change_refused_only_at_save_rolls_back_and_says_why(admin_client, monkeypatch):
+    # As if another write moved the session between the form's check and the save.
+    from sessions_app.admin.forms import SessionStateForm
+
+    monkeypatch.setattr(SessionStateForm, "check", lambda form: None)
+    session = TechSpecSessionFactory()
+    before = TechSpecSession.objects.values().get(pk=session.pk)
+
+    response = post_change(admin_client, session, status="completed")
+
+    assert response.status_code == 302 and response["Location"] == change_url(session)
+    [message] = [str(m) for m in get_messages(response.wsgi_request)]
+    assert "cannot become 'completed'" in message
     assert TechSpecSession.objects.values().get(pk=session.pk) == before
 
 

@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from design_bridge.models import DesignJobStatus
-from sessions_app.admin.common import EstimatedCountPaginator
 from sessions_app.choices import SessionStage, SessionStatus
 from sessions_app.models import TechSpecSession
+from techspec_project.admin_tables import EstimatedCountPaginator
 from tests.factories import (
     AgentErrorLogFactory,
     DesignJobFactory,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from sessions_app.models import AgentErrorLog, GeneratedTRDDocument, TechConversation, TechResearch
 from tests.factories import (
     AgentErrorLogFactory,
     DesignJobFactory,
@@ -27,6 +28,7 @@ pytestmark = pytest.mark.django_db
 
 CALLERS = ("anonymous", "owner", "other", "agent", "staff")
 SEEN, UNSEEN = "seen", "unseen"
+CHILD_MODELS = (TechResearch, TechConversation, AgentErrorLog, GeneratedTRDDocument)
 
 
 @dataclass
@@ -194,3 +196,28 @@ def test_a_refused_agent_write_changes_nothing(world):
     world.session.refresh_from_db()
     assert world.session.current_stage == "research"
     assert world.session.trd_documents.count() == 1
+
+
+# The services that write a session's rows take the session the view resolved; these are the
+# checks that once lived in each service's "missing session" test: a write to a session that
+# does not exist is the same 404 as any other, and writes nothing, even for staff.
+WRITES = [
+    (S + "/research/", RESEARCH_BODY),
+    (S + "/conversations/", {"role": "agent", "message": "hi"}),
+    (S + "/errors/", ERROR_BODY),
+    (S + "/errors/recovered/", {"error_ids": ["{error}"]}),
+    (S + "/trd-versions/", TRD_BODY),
+    ("/api/tech-spec/sessions/{session}/decisions", DECISION_BODY),
+]
+
+
+@pytest.mark.parametrize(("path", "body"), WRITES, ids=[path for path, _ in WRITES])
+def test_a_write_to_a_missing_session_is_a_404_and_writes_nothing(world, path, body):
+    ids = {**world.ids(), "session": str(uuid.uuid4())}
+    before = [model.objects.count() for model in CHILD_MODELS]
+    response = client_for("staff", world).post(fill(path, ids), fill(body, ids), format="json")
+    assert response.status_code == 404, response.content
+    assert response.json()["error"]["code"] == "session_not_found"
+    assert [model.objects.count() for model in CHILD_MODELS] == before
+    world.error.refresh_from_db()
+    assert world.error.recovered is False

@@ -87,3 +87,51 @@ def test_a_list_costs_the_same_queries_for_5_rows_and_for_200(api_as, role, path
 
     assert small_rows >= 5 and large_rows == 200
     assert small == large
+
+
+# The exact cost of one request on one session's routes, the throttle's statement included.
+# The view resolves the visible session once (SessionScopedMixin); the selector or service
+# below takes that session and does not look it up again (one query fewer than when each
+# checked visibility or existence itself: a nested list 4 -> 3, a write 6 -> 5, decisions 8 -> 7).
+S = "/api/sessions/{session}"
+SESSION_ROUTES = [
+    ("GET", S + "/", None, 2),
+    ("GET", S + "/research/", None, 3),
+    ("GET", S + "/conversations/", None, 3),
+    ("GET", S + "/trd-versions/", None, 3),
+    ("GET", S + "/errors/", None, 3),
+    ("GET", "/api/tech-spec/sessions/{session}/trd", None, 3),
+    ("GET", S + "/trd-versions/compare?from=1&to=2", None, 10),  # the diff, computed and cached
+    ("POST", S + "/research/", {"technology_category": "cache", "gap_description": "hot reads",
+                                "researched_options": [{"name": "Redis"}]}, 5),
+    ("POST", S + "/conversations/", {"role": "agent", "message": "hi"}, 5),
+    ("POST", S + "/errors/", {"node": "research", "error_type": "TimeoutError", "message": "slow"}, 5),
+    ("POST", S + "/errors/recovered/", {"error_ids": ["{error}"]}, 5),
+    ("POST", "/api/tech-spec/sessions/{session}/decisions",
+     {"decisions": [{"research_id": "{research}", "selected_technology": "PostgreSQL"}]}, 7),
+    ("PATCH", S + "/", {"current_stage": "decisions"}, 6),  # the lock reads the row again
+]
+
+
+@pytest.mark.parametrize(("method", "path", "body", "expected"), SESSION_ROUTES,
+                         ids=[f"{method} {path}" for method, path, _, _ in SESSION_ROUTES])
+def test_a_session_route_resolves_the_session_once(api_as, method, path, body, expected):
+    caller = api_as("staff")
+    session = TechSpecSessionFactory(status="in_progress", current_stage="research", progress_percentage=20)
+    research = TechResearchFactory(session=session)
+    error = AgentErrorLogFactory(session=session)
+    for version in (1, 2):
+        GeneratedTRDDocumentFactory(session=session, version=version)
+    ids = {"session": session.id, "research": research.id, "error": error.id}
+    url = path.format(**ids)
+    data = {key: value for key, value in (body or {}).items()}
+    if "error_ids" in data:
+        data["error_ids"] = [str(error.id)]
+    if "decisions" in data:
+        data["decisions"] = [{**data["decisions"][0], "research_id": str(research.id)}]
+    send = getattr(caller.client, method.lower())
+    send(S.format(session=TechSpecSessionFactory().id) + "/", format="json")  # warm: one-off costs
+    with CaptureQueriesContext(connection) as queries:
+        response = send(url, data, format="json") if body is not None else send(url)
+    assert response.status_code < 300, response.content
+    assert len(queries) == expected, [q["sql"][:120] for q in queries]

@@ -57,7 +57,7 @@ def keys():
 @pytest.fixture
 def jwt_config(settings):
     """`jwt_config(algorithm, public_key=..., jwks_url=..., issuer=..., audience=...)` sets SIMPLE_JWT as
-    settings.py builds it from the JWT_* variables."""
+    settings/api.py builds it from the JWT_* variables."""
     def configure(algorithm: str, *, public_key: str = "", jwks_url: str | None = None,
                   issuer: str | None = None, audience: str | None = None):
         settings.JWT_ALGORITHM = algorithm

@@ -13,7 +13,7 @@ from collections import Counter
 import pytest
 
 from sessions_app.models import GeneratedTRDDocument, TechConversation, TechResearch, TechSpecSession
-from sessions_app.services import DecisionInput, decision_record, decisions_record, session_start, trd_store
+from sessions_app.services import DecisionInput, decisions_record, session_start, trd_store
 from tests.factories import DesignJobFactory, TechResearchFactory, TechSpecSessionFactory
 from tests.support.concurrency import run_concurrently
 
@@ -29,7 +29,9 @@ def test_fifty_concurrent_decisions_on_one_research_store_exactly_one():
     choices = ["PostgreSQL", "MySQL"]
     outcomes = run_concurrently(
         50,
-        lambda i: decision_record(research_id=research.pk, technology=choices[i % 2], reasoning=f"thread {i}"),
+        lambda i: decisions_record(
+            session=research.session, decisions=[DecisionInput(research.pk, choices[i % 2], f"thread {i}")]
+        )[0],
     )
     assert kinds(outcomes) == Counter({"ok": 1, "DecisionAlreadyRecorded": 49})
     winner = next(o for o in outcomes if not isinstance(o, Exception))
@@ -67,7 +69,7 @@ def test_overlapping_batches_in_any_order_never_deadlock_and_one_wins():
     def batch(i: int):
         order = random.Random(i).sample(items, len(items))  # each thread names them in another order
         decisions = [DecisionInput(r.pk, "PostgreSQL", f"batch {i}") for r in order]
-        return decisions_record(session_id=session.pk, decisions=decisions)
+        return decisions_record(session=session, decisions=decisions)
 
     outcomes = run_concurrently(10, batch)
     assert kinds(outcomes) == Counter({"ok": 1, "DecisionAlreadyRecorded": 9})

@@ -15,6 +15,8 @@ from sessions_app.selectors import (
     encode_cursor,
     error_log_list,
     research_list,
+    session_error_list,
+    session_get,
 )
 from tests.factories import (
     AgentErrorLogFactory,
@@ -43,7 +45,7 @@ def history():
 def all_pages(session, limit):
     pages, after = [], None
     while True:
-        page = conversation_page(session_id=session.pk, after=after, limit=limit)
+        page = conversation_page(session=session, after=after, limit=limit)
         pages.append(page)
         if page.next_cursor is None:
             return pages
@@ -52,7 +54,7 @@ def all_pages(session, limit):
 
 def test_first_page_holds_the_oldest_messages_and_a_cursor(history):
     session, messages = history
-    page = conversation_page(session_id=session.pk, limit=3)
+    page = conversation_page(session=session, limit=3)
     assert page.items == messages[:3]
     assert page.next_cursor is not None
 
@@ -66,47 +68,47 @@ def test_following_cursors_visits_every_message_once_in_order(history):
 
 def test_the_last_page_has_no_cursor(history):
     session, messages = history
-    page = conversation_page(session_id=session.pk, limit=len(messages))
+    page = conversation_page(session=session, limit=len(messages))
     assert (len(page.items), page.next_cursor) == (len(messages), None)
 
 
 def test_a_timestamp_and_id_tuple_works_as_a_cursor(history):
     session, messages = history
-    page = conversation_page(session_id=session.pk, after=(messages[2].timestamp, messages[2].pk), limit=50)
+    page = conversation_page(session=session, after=(messages[2].timestamp, messages[2].pk), limit=50)
     assert page.items == messages[3:]
 
 
 def test_new_messages_do_not_shift_a_page_already_started(history):
     session, messages = history
-    first = conversation_page(session_id=session.pk, limit=3)
+    first = conversation_page(session=session, limit=3)
     TechConversationFactory(session=session, timestamp=NOW - timedelta(days=1))  # an older, late arrival
-    second = conversation_page(session_id=session.pk, after=first.next_cursor, limit=3)
+    second = conversation_page(session=session, after=first.next_cursor, limit=3)
     assert second.items == messages[3:6]
 
 
 @pytest.mark.parametrize("cursor", ["garbage", encode_cursor(NOW, "x")[:-2] + "!!", ("yesterday", uuid.uuid4())])
 def test_a_cursor_the_service_did_not_issue_is_invalid(history, cursor):
     with pytest.raises(InvalidCursor):
-        conversation_page(session_id=history[0].pk, after=cursor)
+        conversation_page(session=history[0], after=cursor)
 
 
 @pytest.mark.parametrize("limit", [0, 201])
 def test_a_limit_out_of_range_is_invalid(history, limit):
     with pytest.raises(InvalidValue):
-        conversation_page(session_id=history[0].pk, limit=limit)
+        conversation_page(session=history[0], limit=limit)
 
 
 def test_conversation_of_another_users_session_is_not_found(history):
     with pytest.raises(SessionNotFound):
-        conversation_page(session_id=history[0].pk, owner_id=uuid.uuid4())
+        conversation_page(session=session_get(session_id=history[0].pk, owner_id=uuid.uuid4()))
 
 
 @pytest.mark.parametrize("rows", [3, 30])
-def test_a_page_takes_two_queries_whatever_the_number_of_rows(rows, django_assert_num_queries):
+def test_a_page_takes_one_query_whatever_the_number_of_rows(rows, django_assert_num_queries):
     session = TechSpecSessionFactory()
     TechConversationFactory.create_batch(rows, session=session)
-    with django_assert_num_queries(2):
-        page = conversation_page(session_id=session.pk, owner_id=session.user_id, limit=50)
+    with django_assert_num_queries(1):
+        page = conversation_page(session=session, limit=50)
     assert len(page.items) == rows
 
 
@@ -118,20 +120,20 @@ def test_research_lists_the_sessions_items_oldest_first():
     newer = TechResearchFactory(session=session, created_at=NOW)
     older = TechResearchFactory(session=session, created_at=NOW - timedelta(hours=1))
     TechResearchFactory()
-    assert list(research_list(session_id=session.pk)) == [older, newer]
+    assert list(research_list(session=session)) == [older, newer]
 
 
 def test_research_of_another_users_session_is_not_found():
     with pytest.raises(SessionNotFound):
-        research_list(session_id=TechSpecSessionFactory().pk, owner_id=uuid.uuid4())
+        research_list(session=session_get(session_id=TechSpecSessionFactory().pk, owner_id=uuid.uuid4()))
 
 
 @pytest.mark.parametrize("rows", [3, 30])
-def test_research_list_takes_two_queries_whatever_the_number_of_rows(rows, django_assert_num_queries):
+def test_research_list_takes_one_query_whatever_the_number_of_rows(rows, django_assert_num_queries):
     session = TechSpecSessionFactory()
     TechResearchFactory.create_batch(rows, session=session)
-    with django_assert_num_queries(2):
-        assert len(list(research_list(session_id=session.pk))) == rows
+    with django_assert_num_queries(1):
+        assert len(list(research_list(session=session))) == rows
 
 
 # --- error_log_list ---------------------------------------------------------------------------
@@ -143,25 +145,13 @@ def test_error_log_is_newest_first():
     assert list(error_log_list()) == [newer, older]
 
 
-@pytest.mark.parametrize(
-    ("field", "value"), [("node", "generate_trd"), ("error_type", "ValueError"), ("recovered", True)]
-)
-def test_error_log_filters_by_each_field(field, value):
-    wanted = AgentErrorLogFactory(**{field: value})
-    AgentErrorLogFactory()
-    assert list(error_log_list(**{field: value})) == [wanted]
+# Narrowing by node, error type or recovered is the API's ErrorLogFilter: tests/api/test_filters.py.
 
 
-def test_error_log_filters_unrecovered_with_false():
-    open_ = AgentErrorLogFactory()
-    AgentErrorLogFactory(recovered=True)
-    assert list(error_log_list(recovered=False)) == [open_]
-
-
-def test_error_log_filters_by_session():
+def test_a_sessions_error_list_holds_only_its_errors():
     wanted = AgentErrorLogFactory()
     AgentErrorLogFactory()
-    assert list(error_log_list(session_id=wanted.session_id)) == [wanted]
+    assert list(session_error_list(session=wanted.session)) == [wanted]
 
 
 def test_error_log_for_an_owner_holds_only_errors_of_their_sessions():
@@ -175,7 +165,7 @@ def test_error_log_is_one_query_whatever_the_number_of_rows(rows, django_assert_
     session = TechSpecSessionFactory()
     AgentErrorLogFactory.create_batch(rows, session=session)
     with django_assert_num_queries(1):
-        assert len(list(error_log_list(owner_id=session.user_id, node="research_technologies"))) == rows
+        assert len(list(error_log_list(owner_id=session.user_id))) == rows
 
 
 # --- lookups by a unique key --------------------------------------------------------------
@@ -191,7 +181,6 @@ def test_lookups_by_a_unique_key_send_no_order_by():
     error = AgentErrorLogFactory(session=session)
     lookups = {
         "session_get": lambda: selectors.session_get(session_id=session.id, owner_id=session.user_id),
-        "session_with_design_job": lambda: selectors.session_with_design_job(session_id=session.id),
         "session_status_summary": lambda: selectors.session_status_summary(session_id=session.id),
         "error_log_get": lambda: selectors.error_log_get(error_id=error.id, owner_id=session.user_id),
         "design_job_detail": lambda: selectors.design_job_detail(design_job_id=session.design_job_id),

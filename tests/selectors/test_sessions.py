@@ -9,15 +9,13 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from sessions_app.errors import InvalidValue, SessionNotFound
+from sessions_app.errors import SessionNotFound
 from sessions_app.selectors import (
     session_counts_by_design_job_status,
     session_counts_by_status,
     session_get,
     session_list,
     session_status_summary,
-    session_with_design_job,
-    sessions_with_design_job,
 )
 from tests.factories import (
     AgentErrorLogFactory,
@@ -159,31 +157,7 @@ def test_list_for_an_owner_holds_only_their_sessions():
     assert list(session_list(owner_id=mine.user_id)) == [mine]
 
 
-@pytest.mark.parametrize("field", ["status", "project_id", "design_job_id", "user_id"])
-def test_list_filters_by_each_field(field):
-    wanted = TechSpecSessionFactory(status="in_progress", current_stage="analysis")
-    TechSpecSessionFactory()
-    assert list(session_list(**{field: getattr(wanted, field)})) == [wanted]
-
-
-def test_list_filters_by_a_half_open_created_range():
-    TechSpecSessionFactory(created_at=NOW - timedelta(days=3))
-    inside = TechSpecSessionFactory(created_at=NOW - timedelta(days=2))
-    TechSpecSessionFactory(created_at=NOW - timedelta(days=1))
-    found = session_list(created_from=NOW - timedelta(days=2), created_to=NOW - timedelta(days=1))
-    assert list(found) == [inside]
-
-
-def test_list_accepts_dates_for_the_created_range():
-    today = timezone.localdate()
-    TechSpecSessionFactory(created_at=NOW - timedelta(days=3))
-    recent = TechSpecSessionFactory()
-    assert list(session_list(created_from=today)) == [recent]
-
-
-def test_list_rejects_a_created_range_that_is_not_a_date():
-    with pytest.raises(InvalidValue):
-        session_list(created_from="yesterday")
+# Narrowing a list (status, ids, the created range) is the API's FilterSet: tests/api/test_filters.py.
 
 
 def test_list_does_not_load_session_data():
@@ -195,42 +169,7 @@ def test_list_does_not_load_session_data():
 def test_list_is_one_query_whatever_the_number_of_rows(rows, django_assert_num_queries):
     TechSpecSessionFactory.create_batch(rows)
     with django_assert_num_queries(1):
-        assert len(list(session_list(status="pending"))) == rows
-
-
-# --- sessions with their design job ------------------------------------------------------
-
-
-def test_one_session_comes_with_its_design_job_in_one_query(django_assert_num_queries):
-    session = TechSpecSessionFactory()
-    with django_assert_num_queries(1):
-        found = session_with_design_job(session_id=session.pk)
-        assert found.design_job.status == "completed"
-
-
-def test_session_with_design_job_hides_another_users_session():
-    with pytest.raises(SessionNotFound):
-        session_with_design_job(session_id=TechSpecSessionFactory().pk, owner_id=uuid.uuid4())
-
-
-@pytest.mark.parametrize("rows", [3, 30])
-def test_a_page_of_sessions_comes_with_design_jobs_in_one_query(rows, django_assert_num_queries):
-    TechSpecSessionFactory.create_batch(rows)
-    with django_assert_num_queries(1):
-        page = sessions_with_design_job(limit=50)
-        assert {s.design_job.status for s in page} == {"completed"}
-    assert len(page) == rows
-
-
-def test_a_page_of_sessions_honours_limit_status_and_order():
-    TechSpecSessionFactory(status="failed")
-    pending = [TechSpecSessionFactory(created_at=NOW - timedelta(minutes=i)) for i in range(3)]
-    assert sessions_with_design_job(status="pending", limit=2) == pending[:2]
-
-
-def test_a_page_limit_out_of_range_is_invalid():
-    with pytest.raises(InvalidValue):
-        sessions_with_design_job(limit=0)
+        assert len(list(session_list())) == rows
 
 
 # --- counts --------------------------------------------------------------------------------

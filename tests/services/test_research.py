@@ -10,11 +10,10 @@ from sessions_app.errors import (
     DecisionAlreadyRecorded,
     InvalidValue,
     ResearchNotFound,
-    SessionNotFound,
     TechnologyNotInOptions,
 )
 from sessions_app.models import TechConversation, TechResearch
-from sessions_app.services import DecisionInput, decision_record, decisions_record, research_record
+from sessions_app.services import DecisionInput, decisions_record, research_record
 from tests.factories import TechResearchFactory, TechSpecSessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +24,7 @@ OPTIONS = [{"name": "PostgreSQL", "pros": ["JSONB"]}, {"name": "MySQL"}]
 def test_research_is_recorded_with_its_options():
     session = TechSpecSessionFactory()
     research = research_record(
-        session_id=session.pk, technology_category="database", gap_description="Needs storage.", options=OPTIONS
+        session=session, technology_category="database", gap_description="Needs storage.", options=OPTIONS
     )
     row = TechResearch.objects.get(pk=research.pk)
     assert row.session_id == session.pk
@@ -42,7 +41,7 @@ def test_research_is_recorded_with_its_options():
 def test_research_with_bad_options_is_invalid_and_writes_nothing(options):
     session = TechSpecSessionFactory()
     with pytest.raises(InvalidValue) as caught:
-        research_record(session_id=session.pk, technology_category="db", gap_description="gap", options=options)
+        research_record(session=session, technology_category="db", gap_description="gap", options=options)
     assert caught.value.details["field"] == "options"
     assert not TechResearch.objects.exists()
 
@@ -50,16 +49,16 @@ def test_research_with_bad_options_is_invalid_and_writes_nothing(options):
 def test_research_without_a_category_is_invalid():
     session = TechSpecSessionFactory()
     with pytest.raises(InvalidValue):
-        research_record(session_id=session.pk, technology_category=" ", gap_description="gap", options=OPTIONS)
+        research_record(session=session, technology_category=" ", gap_description="gap", options=OPTIONS)
 
 
-def test_research_for_a_missing_session_raises_session_not_found():
-    with pytest.raises(SessionNotFound):
-        research_record(session_id=uuid.uuid4(), technology_category="db", gap_description="g", options=OPTIONS)
+# A session the caller cannot see, or that does not exist, never reaches a service: the API
+# resolves it first (tests/api/test_access.py: a write to a missing session is a 404 and writes nothing).
 
 
-def decide(research, technology="PostgreSQL", **kwargs):
-    return decision_record(research_id=research.pk, technology=technology, reasoning="JSONB fits.", **kwargs)
+def decide(research, technology="PostgreSQL", custom=False, session=None):
+    decision = DecisionInput(research.pk, technology, "JSONB fits.", custom)
+    return decisions_record(session=session or research.session, decisions=[decision])[0]
 
 
 def test_decision_stores_technology_reasoning_and_timestamp():
@@ -109,26 +108,20 @@ def test_second_decision_on_the_same_research_conflicts():
 
 def test_decision_on_a_missing_research_raises_research_not_found():
     with pytest.raises(ResearchNotFound):
-        decision_record(research_id=uuid.uuid4(), technology="PostgreSQL", reasoning="r")
+        decisions_record(session=TechSpecSessionFactory(), decisions=[DecisionInput(uuid.uuid4(), "PostgreSQL", "r")])
 
 
 def test_decision_naming_another_session_raises_research_not_found():
     research = TechResearchFactory()
     other = TechSpecSessionFactory()
     with pytest.raises(ResearchNotFound):
-        decide(research, session_id=other.pk)
+        decide(research, session=other)
     assert TechResearch.objects.get(pk=research.pk).is_decided is False
-
-
-def test_decision_naming_a_missing_session_raises_session_not_found():
-    research = TechResearchFactory()
-    with pytest.raises(SessionNotFound):
-        decide(research, session_id=uuid.uuid4())
 
 
 def test_decision_naming_its_own_session_is_recorded():
     research = TechResearchFactory()
-    decide(research, session_id=research.session_id)
+    decide(research, session=research.session)
     assert TechResearch.objects.get(pk=research.pk).is_decided
 
 
@@ -150,7 +143,7 @@ def session_with_two():
 def test_a_batch_of_decisions_is_recorded_with_one_message_each(session_with_two):
     session, first, second = session_with_two
     decided = decisions_record(
-        session_id=session.pk,
+        session=session,
         decisions=[DecisionInput(first.pk, "PostgreSQL", "fit"), DecisionInput(second.pk, "Valkey", "fast", True)],
     )
     assert [r.pk for r in decided] == [first.pk, second.pk]
@@ -162,7 +155,7 @@ def test_one_bad_decision_leaves_the_whole_batch_unwritten(session_with_two):
     session, first, second = session_with_two
     with pytest.raises(TechnologyNotInOptions):
         decisions_record(
-            session_id=session.pk,
+            session=session,
             decisions=[DecisionInput(first.pk, "PostgreSQL", "fit"), DecisionInput(second.pk, "Valkey", "fast")],
         )
     assert not TechResearch.objects.filter(session=session, decision_timestamp__isnull=False).exists()
@@ -174,7 +167,7 @@ def test_a_batch_with_research_of_another_session_raises_research_not_found(sess
     stranger = TechResearchFactory()
     with pytest.raises(ResearchNotFound):
         decisions_record(
-            session_id=session.pk,
+            session=session,
             decisions=[DecisionInput(first.pk, "PostgreSQL", "fit"), DecisionInput(stranger.pk, "MySQL", "x")],
         )
     assert not TechResearch.objects.filter(decision_timestamp__isnull=False).exists()
@@ -184,16 +177,12 @@ def test_a_batch_naming_one_research_twice_is_invalid(session_with_two):
     session, first, _ = session_with_two
     with pytest.raises(InvalidValue):
         decisions_record(
-            session_id=session.pk,
+            session=session,
             decisions=[DecisionInput(first.pk, "PostgreSQL", "a"), DecisionInput(first.pk, "MySQL", "b")],
         )
 
 
 def test_an_empty_batch_is_invalid(session_with_two):
     with pytest.raises(InvalidValue):
-        decisions_record(session_id=session_with_two[0].pk, decisions=[])
+        decisions_record(session=session_with_two[0], decisions=[])
 
-
-def test_a_batch_for_a_missing_session_raises_session_not_found():
-    with pytest.raises(SessionNotFound):
-        decisions_record(session_id=uuid.uuid4(), decisions=[DecisionInput(uuid.uuid4(), "x", "y")])

@@ -1,4 +1,4 @@
-"""Production settings: DEBUG=false alone turns on what `check --deploy` asks for."""
+"""Production settings: the defaults, and DEBUG=false alone, turn on what `check --deploy` asks for."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from techspec_project.database_url import server_url
+from tests.support.bare_process import manage_with_nothing_set, settings_with_nothing_set
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -97,6 +98,42 @@ def test_debug_off_without_secret_key_stops_with_a_message():
     result = _manage("check", DEBUG="false")
     assert result.returncode != 0
     assert "SECRET_KEY is required" in result.stderr
+
+
+# --- With nothing set, the settings are production's (they fail closed) ----------------------
+
+
+@pytest.mark.parametrize("command", [
+    ["check"], ["migrate", "--noinput"], ["runserver", "127.0.0.1:8799"], ["seed_data", "--sessions", "1"],
+    ["makemigrations", "--check", "--dry-run"],
+], ids=lambda command: command[0])
+def test_with_nothing_set_a_command_refuses_to_start_without_a_secret_key_and_says_what_to_set(command):
+    # runserver as typed by hand, with its autoreloader: it must stop, not serve (the timeout would fail it).
+    result = manage_with_nothing_set(*command, timeout=60)
+
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert "SECRET_KEY is required when DEBUG is off" in result.stderr
+    # Both ways out: production's variable, and how development is turned on.
+    assert "SECRET_KEY=$(python -c" in result.stderr
+    assert "make run" in result.stderr and "DEBUG=true" in result.stderr
+
+
+def test_with_only_a_secret_key_set_debug_bootstrap_and_the_toolbar_are_off():
+    probe = settings_with_nothing_set(SECRET_KEY=secrets.token_urlsafe(50))
+
+    assert probe == {
+        "debug": False, "development_key": False, "design_bridge_mode": "verify", "toolbar": False,
+        "pool": True, "statement_timeout_ms": 5000, "log_format": "json", "ssl_redirect": True,
+    }
+
+
+def test_seed_data_without_force_refuses_when_development_is_off():
+    result = manage_with_nothing_set("seed_data", "--sessions", "1", SECRET_KEY=secrets.token_urlsafe(50))
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "DEBUG is off, so this may be a production database" in result.stderr
+    assert "--force" in result.stderr
 
 
 REPLICA_PROBE = """

@@ -14,6 +14,8 @@ import urllib.request
 
 import pytest
 
+from tests.support.bare_process import settings_with_nothing_set
+
 pytestmark = pytest.mark.slow
 
 
@@ -44,6 +46,16 @@ def test_runserver_with_the_debug_toolbar_answers_an_oversized_api_body_with_413
     assert status == 413, body[:300]
     assert content_type.startswith("application/json")
     assert json.loads(body)["error"]["code"] == "request_too_large"
+
+
+def test_debug_true_alone_turns_development_on_as_make_run_does():
+    # No SECRET_KEY, no DESIGN_BRIDGE_MODE, no DEBUG_TOOLBAR: the Makefile's development targets set DEBUG only.
+    probe = settings_with_nothing_set(DEBUG="true")
+
+    assert probe == {
+        "debug": True, "development_key": True, "design_bridge_mode": "bootstrap", "toolbar": True,
+        "pool": False, "statement_timeout_ms": 0, "log_format": "text", "ssl_redirect": False,
+    }
 
 
 def test_the_toolbar_never_instruments_api_requests(rf, settings):

@@ -25,7 +25,7 @@ from django.db import connection
 
 from sessions_app.models import TechConversation, TechResearch, TechSpecSession
 from sessions_app.selectors import session_counts_by_status, session_list, session_status_summary
-from sessions_app.services import conversation_append, decision_record
+from sessions_app.services import DecisionInput, conversation_append, decisions_record
 from techspec_project.database_url import server_url
 from tests.factories import TechResearchFactory, TechSpecSessionFactory
 from tests.support.processes import free_port, stop_process
@@ -114,7 +114,7 @@ from sessions_app.selectors import session_counts_by_status, session_list
 rows = []
 for _ in range(30):  # many transactions: PgBouncer hands out different server connections
     rows.append(TechSpecSession.objects.count())
-    list(session_list(status="pending")[:5])
+    list(session_list().filter(status="pending")[:5])
     session_counts_by_status()
 streamed = sum(1 for _ in TechSpecSession.objects.order_by("id").iterator(chunk_size=1))
 print(json.dumps({
@@ -180,8 +180,8 @@ def test_services_selectors_and_the_api_work_through_transaction_pooling(through
     research = TechResearchFactory(session=session)
     other = TechResearchFactory(session=session)
 
-    decision_record(research_id=research.id, technology="PostgreSQL", reasoning="fit")
-    conversation_append(session_id=session.id, role="agent", message="Next: hosting.")
+    decisions_record(session=session, decisions=[DecisionInput(research.id, "PostgreSQL", "fit")])
+    conversation_append(session=session, role="agent", message="Next: hosting.")
     assert session_status_summary(session_id=session.id).research_awaiting_decision == 1
     assert [s.id for s in session_list(owner_id=caller.user_id)] == [session.id]
     assert sum(session_counts_by_status().values()) == 1

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db(transaction=True, databases=[PRIMARY, REPLICA
 
 @pytest.fixture(scope="module", autouse=True)
 def replica_alias(django_db_setup, django_db_blocker):
-    """What DATABASE_REPLICA_URL adds in settings.py, with TEST MIRROR as settings.py sets it.
+    """What DATABASE_REPLICA_URL adds in settings/database.py, with TEST MIRROR as it sets it.
 
     Added here (before pytest-django prepares each test's databases) rather than in
     the test settings, so the rest of the suite runs without a replica, as a

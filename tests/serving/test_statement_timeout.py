@@ -48,7 +48,7 @@ def test_the_statement_timeout_setting_reaches_the_connection(scratch_database):
          " print(c.fetchone()[0])"],
         cwd=ROOT, capture_output=True, text=True, timeout=60,
         env={**os.environ, "DATABASE_URL": scratch_database.url, "DJANGO_SETTINGS_MODULE": "techspec_project.settings",
-             "DB_STATEMENT_TIMEOUT_MS": "1234"},
+             "DEBUG": "true", "DB_STATEMENT_TIMEOUT_MS": "1234"},
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "1234ms"

@@ -1,4 +1,5 @@
-"""Imports point down the layers (docs: ../README.md "Layout"): the domain never imports tooling."""
+"""Imports point down the layers (docs: ../README.md "Layout"): the domain never imports tooling,
+the project package never imports an app's API layer, and design_bridge never imports sessions_app."""
 
 import ast
 from pathlib import Path
@@ -31,6 +32,16 @@ def offenders(package: str, forbidden: str) -> list[str]:
 @pytest.mark.parametrize("package", ["sessions_app", "design_bridge", "techspec_project"])
 def test_the_domain_never_imports_tooling(package):
     assert offenders(package, "tooling") == []
+
+
+def test_the_project_package_never_imports_the_api_layer():
+    # The error envelope lives in techspec_project.errors; /health is routed by include("...").
+    assert offenders("techspec_project", "sessions_app.api") == []
+
+
+def test_design_bridge_never_imports_sessions_app():
+    # sessions_app builds on design_bridge; shared admin pieces live in techspec_project.
+    assert offenders("design_bridge", "sessions_app") == []
 
 
 def test_the_check_sees_every_import_form(tmp_path, monkeypatch):

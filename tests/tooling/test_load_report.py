@@ -64,7 +64,8 @@ def test_a_short_load_run_serves_the_mix_without_errors_and_stores_every_write()
     sessions = 300
     name = f"techspec_load_{sessions}"
     admin_url = server_url(connection.settings_dict, "postgres")
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "techspec_project.settings",
+    # Development, as `make load` runs it; the gunicorn it starts runs with DEBUG off.
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "techspec_project.settings", "DEBUG": "true",
            "DATABASE_URL": server_url(connection.settings_dict, connection.settings_dict["NAME"])}
     try:
         result = subprocess.run(

@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from design_bridge import services as design_services
 from sessions_app import selectors, services
+from sessions_app.api.filters import ErrorLogFilter, SessionFilter
 from sessions_app.models import TechSpecSession
 from sessions_app.selectors import timeline as timeline_selectors
 
@@ -54,11 +55,19 @@ def _rows(value) -> int:
 
 def _session_with_children(ctx):
     session = selectors.session_get(session_id=ctx.session_id)
-    research = list(selectors.research_list(session_id=ctx.session_id))
-    page = selectors.conversation_page(session_id=ctx.session_id, limit=50)
-    trds = list(selectors.trd_versions(session_id=ctx.session_id))
-    errors = list(selectors.error_log_list(session_id=ctx.session_id)[:50])
+    research = list(selectors.research_list(session=session))
+    page = selectors.conversation_page(session=session, limit=50)
+    trds = list(selectors.trd_versions(session=session))
+    errors = list(selectors.session_error_list(session=session)[:50])
     return [session, *research, *page.items, *trds, *errors]
+
+
+def _filtered(filterset_class, data: dict, queryset):
+    """The API's FilterSet on the selector's queryset: what a filtered API list runs."""
+    filterset = filterset_class(data, queryset=queryset)
+    if not filterset.is_valid():
+        raise RuntimeError(f"{filterset_class.__name__} refused {data}: {filterset.errors}")
+    return filterset.qs
 
 
 def _design_job_documents(ctx):
@@ -79,7 +88,7 @@ def _baseline_list(ctx):
 
 def _insert_error(ctx):
     return services.error_record(
-        session_id=ctx.session_id, node="bench_queries", error_type="BenchmarkProbe",
+        session=selectors.session_get(session_id=ctx.session_id), node="bench_queries", error_type="BenchmarkProbe",
         message="Written by bench_queries inside a transaction that is rolled back.",
     )
 
@@ -115,12 +124,15 @@ PATTERNS: list[Pattern] = [
     Pattern("session_by_id", 5, "lookup", lambda c: selectors.session_get(session_id=c.session_id)),
     Pattern(
         "sessions_by_status_50", 50, "list",
-        lambda c: list(selectors.session_list(status=c.status)[:50]),
+        lambda c: list(_filtered(SessionFilter, {"status": c.status}, selectors.session_list())[:50]),
     ),
-    Pattern("research_by_session", 20, "list", lambda c: list(selectors.research_list(session_id=c.session_id))),
+    Pattern(
+        "research_by_session", 20, "list",
+        lambda c: list(selectors.research_list(session=selectors.session_get(session_id=c.session_id))),
+    ),
     Pattern(
         "conversation_page_50", 30, "list",
-        lambda c: selectors.conversation_page(session_id=c.session_id, limit=50),
+        lambda c: selectors.conversation_page(session=selectors.session_get(session_id=c.session_id), limit=50),
     ),
     Pattern("counts_by_status", 50, "aggregate", lambda c: selectors.session_counts_by_status(), False),
     Pattern(
@@ -129,15 +141,9 @@ PATTERNS: list[Pattern] = [
     Pattern("session_with_children", 100, "list", _session_with_children),
     Pattern(
         "unrecovered_errors_by_node_50", 50, "list",
-        lambda c: list(selectors.error_log_list(node=c.node, recovered=False)[:50]),
-    ),
-    Pattern(
-        "session_with_design_job", 100, "lookup",
-        lambda c: selectors.session_with_design_job(session_id=c.session_id),
-    ),
-    Pattern(
-        "sessions_with_design_job_50", 150, "list",
-        lambda c: selectors.sessions_with_design_job(status=c.status, limit=50),
+        lambda c: list(
+            _filtered(ErrorLogFilter, {"node": c.node, "recovered": "false"}, selectors.error_log_list())[:50]
+        ),
     ),
     Pattern("design_job_outputs_and_decisions", 100, "list", _design_job_documents),
     Pattern(
@@ -179,7 +185,8 @@ def _big_trds(ctx, key: str):
     if key not in stored:
         old = services.trd_store(session_id=ctx.trd_session_id, **big_trd_fields(revision=0))
         new = services.trd_store(session_id=ctx.trd_session_id, **big_trd_fields(revision=1))
-        stored[key] = (selectors.trd_get(session_id=ctx.trd_session_id, version=old.version), new)
+        session = selectors.session_get(session_id=ctx.trd_session_id)
+        stored[key] = (selectors.trd_get(session=session, version=old.version), new)
     return stored[key]
 
 

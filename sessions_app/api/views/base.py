@@ -5,10 +5,13 @@ from __future__ import annotations
 from functools import cached_property
 
 from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
 
 from sessions_app import selectors
 from sessions_app.api.caller import Caller, caller_of
 from sessions_app.api.permissions import IsPlatformCaller
+from sessions_app.models import TechSpecSession
+from sessions_app.roles import Role
 from techspec_project.uuids import parse_uuid
 
 
@@ -23,23 +26,28 @@ class CallerMixin:
 
 
 class SessionScopedMixin(CallerMixin):
-    """Views under /sessions/{session_pk}/: the session must be visible to the caller.
+    """Views of one session (/sessions/{pk}/ and what is under it): the session must be visible to the caller.
 
-    Visibility is resolved before the role permissions run, so another user's
-    session is a 404 whatever the method, never a 403 that would confirm it exists.
+    Visibility is resolved once, here, before the role permissions run, so another user's
+    session is a 404 whatever the method, never a 403 that would confirm it exists. The
+    selectors and services below take the resolved session and do not look again.
     """
 
     session_url_kwarg = "session_pk"
 
     @cached_property
-    def session(self):
+    def session(self) -> TechSpecSession:
         session_id = parse_uuid(self.kwargs[self.session_url_kwarg], field="session_id")
         return selectors.session_get(session_id=session_id, owner_id=self.caller.owner_scope)
 
-    def check_permissions(self, request):
-        if self.caller.role != "none":
+    def resolves_session(self) -> bool:
+        """Whether this request names a session to resolve before the role permissions run."""
+        return self.caller.role != Role.NONE
+
+    def check_permissions(self, request: Request) -> None:
+        if self.resolves_session():
             self.session  # noqa: B018 - raises SessionNotFound (404) for an invisible session
-        super().check_permissions(request)
+        super().check_permissions(request)  # type: ignore[misc]
 
 
 def validated(serializer_class, data):

@@ -79,7 +79,7 @@ class DecisionsView(SessionScopedMixin, APIView):
             )
             for d in data["decisions"]
         ]
-        research = services.decisions_record(session_id=self.session.id, decisions=decisions)
+        research = services.decisions_record(session=self.session, decisions=decisions)
         return Response(s.ResearchOutput(research, many=True).data, status=status.HTTP_201_CREATED)
 
 
@@ -103,7 +103,7 @@ class TRDView(SessionScopedMixin, APIView):
     )
     def get(self, request, session_pk):
         version = self._version()
-        trd = selectors.trd_get(session_id=self.session.id, owner_id=self.caller.owner_scope, version=version)
+        trd = selectors.trd_get(session=self.session, version=version)
         export = request.accepted_renderer.format
         if export == MarkdownRenderer.format:
             response = Response(trd_document(trd).markdown)
@@ -172,8 +172,5 @@ class TRDCompareView(SessionScopedMixin, APIView):
     )
     def get(self, request, session_pk):
         data = validated(s.TRDCompareInput, request.query_params)
-        comparison = selectors.trd_compare(
-            session_id=self.session.id, owner_id=self.caller.owner_scope,
-            from_version=data["from"], to_version=data["to"],
-        )
+        comparison = selectors.trd_compare(session=self.session, from_version=data["from"], to_version=data["to"])
         return Response(s.TRDCompareOutput(comparison).data)

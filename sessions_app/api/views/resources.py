@@ -25,8 +25,10 @@ from sessions_app.api.views.base import CallerMixin, SessionScopedMixin, validat
 from techspec_project.uuids import parse_uuid
 
 
-class SessionViewSet(CallerMixin, viewsets.ReadOnlyModelViewSet):
+class SessionViewSet(SessionScopedMixin, viewsets.ReadOnlyModelViewSet):
     """Sessions visible to the caller, newest first; PATCH moves one through the state machine."""
+
+    session_url_kwarg = "pk"
 
     filter_backends = [QueryStringFilterBackend, SingleFieldOrderingFilter]
     filterset_class = SessionFilter
@@ -41,19 +43,24 @@ class SessionViewSet(CallerMixin, viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return s.SessionDetailOutput if self.action == "retrieve" else s.SessionOutput
 
+    def get_permissions(self):
+        if self.action == "partial_update":
+            return [*super().get_permissions(), AgentWritesOnly()]
+        return super().get_permissions()
+
+    def resolves_session(self) -> bool:
+        # The list names no session, and a method the view lacks stays a 405 for whoever asks.
+        return self.action in ("retrieve", "partial_update") and super().resolves_session()
+
     def get_object(self):
-        session_id = parse_uuid(self.kwargs["pk"], field="session_id")
-        return selectors.session_get(session_id=session_id, owner_id=self.caller.owner_scope)
+        return self.session
 
     @extend_schema(request=s.TransitionInput, responses=s.SessionDetailOutput)
     def partial_update(self, request, pk=None):
         """Agent write: advance status, stage and progress (see docs/DOMAIN.md)."""
-        session = self.get_object()
-        if not AgentWritesOnly().has_permission(request, self):
-            self.permission_denied(request, message=AgentWritesOnly.message)
         data = validated(s.TransitionInput, request.data)
         session = services.session_transition(
-            session_id=session.id,
+            session_id=self.session.id,
             status=data.get("status"),
             stage=data.get("current_stage"),
             progress=data.get("progress_percentage"),
@@ -90,7 +97,7 @@ class ResearchViewSet(SessionChildViewSet):
     pagination_class = ResearchCursorPagination
 
     def session_queryset(self):
-        return selectors.research_list(session_id=self.session.id, owner_id=self.caller.owner_scope)
+        return selectors.research_list(session=self.session)
 
     @extend_schema(request=s.ResearchInput, responses={201: s.ResearchOutput})
     def create(self, request, session_pk=None):
@@ -98,7 +105,7 @@ class ResearchViewSet(SessionChildViewSet):
 
     def perform_write(self, data):
         return services.research_record(
-            session_id=self.session.id,
+            session=self.session,
             technology_category=data["technology_category"],
             gap_description=data["gap_description"],
             options=data["researched_options"],
@@ -113,7 +120,7 @@ class ConversationViewSet(SessionChildViewSet):
     pagination_class = ConversationCursorPagination
 
     def session_queryset(self):
-        return selectors.conversation_list(session_id=self.session.id, owner_id=self.caller.owner_scope)
+        return selectors.conversation_list(session=self.session)
 
     @extend_schema(request=s.ConversationInput, responses={201: s.ConversationOutput})
     def create(self, request, session_pk=None):
@@ -121,7 +128,7 @@ class ConversationViewSet(SessionChildViewSet):
 
     def perform_write(self, data):
         return services.conversation_append(
-            session_id=self.session.id,
+            session=self.session,
             role=data["role"],
             message=data["message"],
             message_type=data["message_type"],
@@ -138,7 +145,7 @@ class TRDVersionViewSet(SessionChildViewSet):
     pagination_class = TRDVersionCursorPagination
 
     def session_queryset(self):
-        return selectors.trd_versions(session_id=self.session.id, owner_id=self.caller.owner_scope)
+        return selectors.trd_versions(session=self.session)
 
     @extend_schema(request=s.TRDInput, responses={201: s.TRDOutput})
     def create(self, request, session_pk=None):
@@ -155,14 +162,14 @@ class SessionErrorViewSet(SessionChildViewSet):
     pagination_class = NewestFirstCursorPagination
 
     def session_queryset(self):
-        return selectors.error_log_list(session_id=self.session.id, owner_id=self.caller.owner_scope)
+        return selectors.session_error_list(session=self.session)
 
     @extend_schema(request=s.ErrorLogInput, responses={201: s.ErrorLogOutput})
     def create(self, request, session_pk=None):
         return super().create(request, session_pk)
 
     def perform_write(self, data):
-        return services.error_record(session_id=self.session.id, **data)
+        return services.error_record(session=self.session, **data)
 
     @extend_schema(request=s.ErrorsRecoveredInput, responses=s.CountOutput)
     @action(detail=False, methods=["post"], url_path="recovered")
@@ -170,7 +177,7 @@ class SessionErrorViewSet(SessionChildViewSet):
         """Mark errors of this session recovered (or reopen them with "recovered": false)."""
         data = validated(s.ErrorsRecoveredInput, request.data)
         changed = services.errors_set_recovered(
-            error_ids=data["error_ids"], recovered=data["recovered"], session_id=self.session.id
+            error_ids=data["error_ids"], recovered=data["recovered"], session=self.session
         )
         return Response({"changed": changed})
 

@@ -1,5 +1,6 @@
-"""One colour per session status and per error state, the same on every admin page.
+"""One colour per session status, design job status and error state, the same on every admin page.
 
+Neutral, beside admin_display: the sessions and design_bridge admins both colour by it.
 Colour carries meaning only where it is consistent (docs/STYLE: Sentry, GitHub):
 grey for not started, blue for running, amber for "a person must act", green for
 done, red for broken, dark grey for stopped on purpose.
@@ -13,6 +14,9 @@ STATUS_COLOURS: dict[str, str] = {
     "failed": "#b91c1c",
     "cancelled": "#374151",
 }
+
+# A design job's statuses in the session palette's colours ("running" is a session in progress).
+JOB_STATUS_COLOURS: dict[str, str] = {**STATUS_COLOURS, "running": STATUS_COLOURS["in_progress"]}
 
 # Stages are steps of one pipeline, not health: one hue, darker as the session advances.
 STAGE_COLOURS: dict[str, str] = {

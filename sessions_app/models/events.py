@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from sessions_app.models import TechSpecSession
+from sessions_app.models.sessions import TechSpecSession
 
 
 class SessionEventCounter(models.Model):
