@@ -46,7 +46,8 @@ lint: install
 typecheck: install
 	DATABASE_URL=postgresql://typecheck@127.0.0.1:9/typecheck $(BIN)/mypy
 
-# Debian's chromium and its driver for tests/admin/test_browser.py, installed only when missing.
+# Debian's chromium and its driver for the browser tests (tests/admin/test_browser_*.py,
+# tests/events/test_browser_live_timeline.py), installed only when missing.
 .PHONY: browser-deps
 browser-deps:
 	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \

@@ -1,23 +1,25 @@
-"""Fixtures shared by the suite: factories, and scratch databases for migration tests."""
+"""Fixtures shared by the suite: scratch databases, API callers, live servers, a browser.
+
+Plain helpers (tokens, processes, the error shape...) live in tests/support/; a fixture that
+serves one folder only lives in that folder's conftest.py."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
-import threading
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import psycopg
 import pytest
 from psycopg import sql
 
 from techspec_project.database_url import server_url
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support.api import api_client
+from tests.support.browser import CHROMEDRIVER, CHROMIUM
+from tests.support.private_postgres import PrivatePostgres
+from tests.support.processes import ROOT, LiveServer, free_port, stop_process, wait_until_up
 
 
 @dataclass
@@ -67,17 +69,6 @@ def scratch_database(django_db_blocker):
 # --- API clients ------------------------------------------------------------------
 
 
-def bearer_token(user_id: uuid.UUID, role: str = "user", **claims) -> str:
-    from rest_framework_simplejwt.tokens import AccessToken
-
-    token = AccessToken()
-    token["user_id"] = str(user_id)
-    token["role"] = role
-    for name, value in claims.items():
-        token[name] = value
-    return str(token)
-
-
 @dataclass
 class ApiCaller:
     """An APIClient authenticated as one platform user with one role."""
@@ -94,89 +85,15 @@ def api_as(db):
     Throttle counts live in a table rolled back with the test: they start from
     zero in each test.
     """
-    from rest_framework.test import APIClient
 
     def make(role: str = "user", user_id: uuid.UUID | None = None) -> ApiCaller:
         user_id = user_id or uuid.uuid4()
-        client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Bearer {bearer_token(user_id, role)}")
-        return ApiCaller(user_id=user_id, role=role, client=client)
+        return ApiCaller(user_id=user_id, role=role, client=api_client(user_id, role))
 
     return make
 
 
 # --- live servers ---------------------------------------------------------------------
-
-
-@dataclass
-class LiveServer:
-    """A `manage.py runserver` subprocess on a loopback port, against the test database."""
-
-    url: str
-    process: subprocess.Popen
-    log: Path
-
-    def log_tail(self) -> str:
-        return self.log.read_text(errors="replace")[-2000:]
-
-
-def run_concurrently(count: int, work: Callable[[int], object]) -> list[object]:
-    """Run work(0..count-1) in `count` threads at once; each slot holds a result or the exception."""
-    barrier = threading.Barrier(count)
-    outcomes: list[object] = [None] * count
-
-    def thread(index: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            outcomes[index] = work(index)
-        except Exception as exc:  # the test inspects every outcome
-            outcomes[index] = exc
-        finally:
-            from django.db import connection
-
-            connection.close()
-
-    threads = [threading.Thread(target=thread, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a thread is still running: a lock was never released"
-    return outcomes
-
-
-def stop_process(process: subprocess.Popen, timeout: float = 10) -> None:
-    """SIGTERM, then SIGKILL if the process has not exited within `timeout` seconds."""
-    process.terminate()
-    try:
-        process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_until_up(server: LiveServer, deadline: float) -> None:
-    import time
-    import urllib.error
-    import urllib.request
-
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise AssertionError(f"runserver exited: {server.log_tail()}")
-        try:
-            with urllib.request.urlopen(f"{server.url}/health", timeout=2):
-                return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.1)
-    raise AssertionError(f"runserver at {server.url} did not answer in time")
 
 
 @pytest.fixture
@@ -202,7 +119,7 @@ def live_servers(transactional_db, tmp_path):
         }
         servers = []
         for _ in range(n):
-            port = _free_port()
+            port = free_port()
             # The request log goes to a file: an unread pipe fills up and blocks the server.
             log = tmp_path / f"runserver-{port}.log"
             with log.open("w") as log_file:
@@ -214,7 +131,7 @@ def live_servers(transactional_db, tmp_path):
         started.extend(servers)
         deadline = time.monotonic() + 60
         for server in servers:
-            _wait_until_up(server, deadline)
+            wait_until_up(server, deadline)
         return servers
 
     try:
@@ -224,6 +141,46 @@ def live_servers(transactional_db, tmp_path):
             server.process.terminate()
         for server in started:
             stop_process(server.process)
+
+
+@pytest.fixture
+def private_postgres():
+    """A PostgreSQL of this test's own (tests/support/private_postgres.py), removed afterwards."""
+    pg = PrivatePostgres()
+    try:
+        yield pg
+    finally:
+        pg.destroy()
+
+
+# --- a real browser ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def browser():
+    """Headless Chromium at 1400x1100 in a throwaway profile; a module using it sets
+    `pytestmark = needs_browser` (tests/support/browser.py)."""
+    import tempfile
+
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    with tempfile.TemporaryDirectory(prefix="techspec-chromium-") as profile:
+        options = webdriver.ChromeOptions()
+        options.binary_location = str(CHROMIUM)
+        for flag in (
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--disable-dev-shm-usage", f"--user-data-dir={profile}", "--window-size=1400,1100",
+        ):
+            options.add_argument(flag)
+        # An explicit driver path: Selenium Manager never looks for (or downloads) one.
+        driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+        driver.implicitly_wait(5)
+        try:
+            yield driver
+        finally:
+            driver.quit()
 
 
 def _is_transactional(request) -> bool:

@@ -21,6 +21,7 @@ from tests.factories import (
     TechResearchFactory,
     TechSpecSessionFactory,
 )
+from tests.support.timeline import whole_timeline
 
 pytestmark = pytest.mark.django_db
 
@@ -77,13 +78,7 @@ def test_pages_cover_every_entry_once_in_order_even_when_timestamps_tie():
     AgentErrorLogFactory.create_batch(4, session=session, created_at=moment)
     TechConversationFactory.create_batch(5, session=session, timestamp=moment - timedelta(seconds=1))
 
-    seen, cursor = [], None
-    while True:
-        page = session_timeline(session_id=session.pk, before=cursor, limit=7)
-        seen.extend(page.entries)
-        if page.next_cursor is None:
-            break
-        cursor = page.next_cursor
+    seen = whole_timeline(session, limit=7)
 
     assert len(seen) == 23 + 4 + 5 + 1  # and the start
     assert len({(e.kind, e.id, e.title) for e in seen}) == len(seen)

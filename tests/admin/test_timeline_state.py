@@ -15,6 +15,7 @@ from sessions_app.choices import SessionStage, SessionStatus
 from sessions_app.models import TechSpecSession
 from sessions_app.selectors.timeline import KINDS, session_timeline
 from tests.factories import TechConversationFactory, TechSpecSessionFactory
+from tests.support.timeline import whole_timeline
 
 pytestmark = pytest.mark.django_db
 
@@ -78,13 +79,7 @@ def test_pages_of_state_changes_and_messages_cover_every_entry_once_in_order():
     for i in range(12):
         run(session, [(SessionStatus.IN_PROGRESS, stages[i % 4], i), (SessionStatus.IN_PROGRESS, stages[i % 4], i + 1)])
         TechConversationFactory(session=session, timestamp=timezone.now())
-    seen, cursor = [], None
-    while True:
-        page = session_timeline(session_id=session.pk, before=cursor, limit=5)
-        seen.extend(page.entries)
-        if page.next_cursor is None:
-            break
-        cursor = page.next_cursor
+    seen = whole_timeline(session, limit=5)
     assert len(seen) == 12 + 12 + 1  # changes (ticks left out), messages, the start
     assert len({(e.kind, e.id) for e in seen if e.title != "Session started"}) == 24
     keys = [(e.at, e.kind, str(e.id)) for e in seen]

@@ -12,10 +12,8 @@ import uuid
 from dataclasses import dataclass
 
 import pytest
-from rest_framework.test import APIClient
 
 from sessions_app.models import AgentErrorLog, GeneratedTRDDocument, TechConversation, TechResearch
-from tests.conftest import bearer_token
 from tests.factories import (
     AgentErrorLogFactory,
     DesignJobFactory,
@@ -24,6 +22,7 @@ from tests.factories import (
     TechResearchFactory,
     TechSpecSessionFactory,
 )
+from tests.support.api import api_client
 
 pytestmark = pytest.mark.django_db
 
@@ -73,15 +72,12 @@ def world(db) -> World:
     )
 
 
-def client_for(caller: str, world: World) -> APIClient:
-    client = APIClient()
+def client_for(caller: str, world: World):
     tokens = {
         "owner": (world.user_a, "user"), "other": (world.user_b, "user"),
         "agent": (world.user_a, "agent"), "staff": (uuid.uuid4(), "staff"),
     }
-    if caller in tokens:
-        client.credentials(HTTP_AUTHORIZATION=f"Bearer {bearer_token(*tokens[caller])}")
-    return client
+    return api_client(*tokens.get(caller, (None,)))
 
 
 S = "/api/sessions/{session}"

@@ -19,9 +19,8 @@ from django.conf import settings
 from rest_framework.test import APIClient
 
 from sessions_app.models import AgentErrorLog, TechConversation, TechResearch
-from tests.api.test_auth import claims
-from tests.conftest import bearer_token
 from tests.factories import AgentErrorLogFactory, TechResearchFactory, TechSpecSessionFactory
+from tests.support.api import api_client, claims
 
 pytestmark = pytest.mark.django_db
 
@@ -40,17 +39,11 @@ def two_users(db):
     }
 
 
-def as_user(user_id, role="user") -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {bearer_token(user_id, role)}")
-    return client
-
-
 def test_a_decision_on_my_session_naming_your_research_changes_nothing(two_users):
     a_research, b_session = two_users["a_research"], two_users["b_session"]
     body = {"decisions": [{"research_id": str(a_research.id), "selected_technology": "PostgreSQL"}]}
 
-    response = as_user(b_session.user_id).post(f"/api/tech-spec/sessions/{b_session.id}/decisions", body,
+    response = api_client(b_session.user_id).post(f"/api/tech-spec/sessions/{b_session.id}/decisions", body,
                                                format="json")
 
     assert response.status_code == 404 and response.json()["error"]["code"] == "research_not_found"
@@ -61,7 +54,7 @@ def test_a_decision_on_my_session_naming_your_research_changes_nothing(two_users
 def test_recovering_errors_on_my_session_cannot_touch_yours(two_users):
     a_error, b_session = two_users["a_error"], two_users["b_session"]
 
-    response = as_user(b_session.user_id, "agent").post(
+    response = api_client(b_session.user_id, "agent").post(
         f"/api/sessions/{b_session.id}/errors/recovered/", {"error_ids": [str(a_error.id)]}, format="json")
 
     assert response.status_code in (200, 404)
@@ -73,7 +66,7 @@ def test_recovering_errors_on_my_session_cannot_touch_yours(two_users):
 def test_a_message_on_my_session_cannot_point_at_your_research(two_users):
     a_research, b_session = two_users["a_research"], two_users["b_session"]
 
-    response = as_user(b_session.user_id, "agent").post(
+    response = api_client(b_session.user_id, "agent").post(
         f"/api/sessions/{b_session.id}/conversations/",
         {"role": "agent", "message": "hi", "research_id": str(a_research.id)}, format="json")
 
@@ -86,7 +79,7 @@ def test_unknown_query_parameters_naming_your_ids_show_nothing_of_yours(two_user
     a_session, b_session = two_users["a_session"], two_users["b_session"]
     for url in ("/api/sessions/", "/api/errors/", "/api/design-jobs/"):
         for value in (str(a_session.id), str(a_session.user_id), str(a_session.design_job_id)):
-            response = as_user(b_session.user_id).get(url, {param: value})
+            response = api_client(b_session.user_id).get(url, {param: value})
             assert response.status_code in (200, 400), response.content
             if response.status_code == 200:
                 body = json.dumps(response.json())
@@ -95,7 +88,7 @@ def test_unknown_query_parameters_naming_your_ids_show_nothing_of_yours(two_user
 
 def test_your_session_is_not_counted_in_my_status_summary(two_users):
     b_session = two_users["b_session"]
-    summary = as_user(b_session.user_id).get(f"/api/tech-spec/sessions/{b_session.id}/status").json()
+    summary = api_client(b_session.user_id).get(f"/api/tech-spec/sessions/{b_session.id}/status").json()
     assert summary["research_total"] == 1  # B's own item, not A's
 
 
@@ -158,5 +151,5 @@ def test_the_same_claims_signed_properly_are_accepted():
 
 
 def test_an_unknown_user_id_is_a_caller_with_nothing_not_someone_else(two_users):
-    response = as_user(uuid.uuid4()).get("/api/sessions/")
+    response = api_client(uuid.uuid4()).get("/api/sessions/")
     assert response.status_code == 200 and response.json()["results"] == []

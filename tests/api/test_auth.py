@@ -14,23 +14,13 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
 
-from tests.api.test_flow import assert_error
 from tests.factories import TechSpecSessionFactory
+from tests.support.api import assert_error, claims
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/sessions/"
 SIGNING_KEY = settings.SIMPLE_JWT["SIGNING_KEY"]
-
-
-def claims(**overrides) -> dict:
-    now = int(time.time())
-    base = {
-        "token_type": "access", "exp": now + 600, "iat": now, "jti": uuid.uuid4().hex,
-        "user_id": str(uuid.uuid4()), "role": "user",
-    }
-    base.update(overrides)
-    return {name: value for name, value in base.items() if value is not None}
 
 
 def signed(payload: dict, key: str = SIGNING_KEY) -> str:

@@ -15,21 +15,13 @@ from tests.factories import (
     TechResearchFactory,
     TechSpecSessionFactory,
 )
+from tests.support.api import assert_error
 
 pytestmark = pytest.mark.django_db
 
 
 def start_url(project_id) -> str:
     return f"/api/projects/{project_id}/start-tech-spec"
-
-
-def assert_error(response, status: int, code: str | None = None) -> dict:
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert set(body) == {"error"} and {"code", "message"} <= set(body["error"])
-    if code:
-        assert body["error"]["code"] == code
-    return body["error"]
 
 
 # --- start-tech-spec -------------------------------------------------------------

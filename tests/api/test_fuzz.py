@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.conftest import bearer_token
 from tests.factories import (
     AgentErrorLogFactory,
     DesignDecisionFactory,
@@ -27,6 +26,7 @@ from tests.factories import (
     TechResearchFactory,
     TechSpecSessionFactory,
 )
+from tests.support.api import bearer_token
 
 ST = Path(sys.executable).with_name("st")
 
@@ -44,7 +44,7 @@ expected-statuses = [400, 401, 403, 404, 405, 406, 409, 411, 413, 415, 422, 428,
 [parameters]
 # A cursor is opaque: only one from a page's next/previous link is valid, so a generated string is
 # (rightly) 400 invalid_cursor, which positive_data_acceptance would count as a failure. "" is the
-# first page's cursor; tests/api/test_contract.py sends forged cursors to every list.
+# first page's cursor; tests/api/test_list_pages.py sends forged cursors to every list.
 "query.cursor" = ""
 {seeded_ids}
 [[operations]]
@@ -85,7 +85,7 @@ def seed() -> dict[str, str]:
 
 def config(ids: dict[str, str]) -> str:
     """CONFIG with the path ids of seeded rows, so requests reach the views' logic rather than a 404
-    on a random id (forged and non-canonical ids have their own tests in test_contract.py)."""
+    on a random id (forged and non-canonical ids have their own tests in test_request_rules.py)."""
     seeded_ids = f'"path.session_pk" = "{ids["session"]}"\n"path.project_id" = "{ids["project"]}"\n'
     by_path = {"/api/sessions/{id}/": ids["session"], "/api/errors/{id}/": ids["error"],
                "/api/design-jobs/{id}/": ids["job"]}

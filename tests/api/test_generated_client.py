@@ -16,8 +16,8 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.conftest import bearer_token
 from tests.factories import DesignJobFactory
+from tests.support.api import bearer_token
 
 GENERATOR = Path(sys.executable).with_name("openapi-python-client")
 PACKAGE = "techspec_generated_client"

@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sessions_app.api.throttling import APIRateThrottle
-from tests.api.test_hostile_input import World, client_for, row_counts, world  # noqa: F401 - world is a fixture
+from tests.support.hostile_input import World, client_for, row_counts
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -213,14 +213,14 @@ READ_PARAMS = [(name, param) for name, (_, params) in sorted(READS.items()) for 
 
 
 @pytest.mark.parametrize(("name", "place"), WRITE_PLACES, ids=[f"{n}:{'.'.join(map(str, p))}" for n, p in WRITE_PLACES])
-def test_no_write_body_gets_a_5xx_and_a_refused_one_stores_nothing(world: World, unthrottled, name, place):  # noqa: F811
+def test_no_write_body_gets_a_5xx_and_a_refused_one_stores_nothing(hostile_world: World, unthrottled, name, place):
     """Each place of a valid body (not the whole body: test_hostile_input sends non-object ones)
     gets values of its own JSON type and any JSON; a second edit and an unknown key may come along."""
     method, path, valid = WRITES[name]
-    valid = json.loads(fill(json.dumps(valid), world.ids))
+    valid = json.loads(fill(json.dumps(valid), hostile_world.ids))
     places = paths_of(valid)[1:]
-    client = client_for(world, "owner" if name == "start" else "staff")
-    url = fill(path, world.ids)
+    client = client_for(hostile_world, "owner" if name == "start" else "staff")
+    url = fill(path, hostile_world.ids)
 
     @PROPERTY_SETTINGS
     @given(value=st.one_of(like(value_at(valid, place)), json_values),
@@ -238,10 +238,10 @@ def test_no_write_body_gets_a_5xx_and_a_refused_one_stores_nothing(world: World,
 
 
 @pytest.mark.parametrize(("name", "param"), READ_PARAMS, ids=[f"{n}:{p}" for n, p in READ_PARAMS])
-def test_no_filter_cursor_or_query_value_gets_a_5xx(world: World, unthrottled, name, param):  # noqa: F811
+def test_no_filter_cursor_or_query_value_gets_a_5xx(hostile_world: World, unthrottled, name, param):
     path, _ = READS[name]
-    client = client_for(world, "staff")
-    url = fill(path, world.ids)
+    client = client_for(hostile_world, "staff")
+    url = fill(path, hostile_world.ids)
 
     @PROPERTY_SETTINGS
     @given(value=param_values(param))

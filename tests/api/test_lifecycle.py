@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from sessions_app.models import TechSpecSession
-from tests.api.test_flow import assert_error
 from tests.factories import DesignJobFactory, TechSpecSessionFactory
+from tests.support.api import assert_error
 
 pytestmark = pytest.mark.django_db
 

@@ -17,14 +17,6 @@ from tests.factories import TechConversationFactory, TechSpecSessionFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def agent_session(api_as):
-    agent = api_as("agent")
-    session = TechSpecSessionFactory(user_id=agent.user_id, status="in_progress", current_stage="generation",
-                                     progress_percentage=60)
-    return agent, session
-
-
 def test_a_utc_offset_outside_postgresqls_range_in_a_date_filter_is_400(api_as):
     staff = api_as("staff")
     TechSpecSessionFactory()

@@ -19,8 +19,8 @@ from rest_framework.test import APIRequestFactory
 from sessions_app.api import rate_counters
 from sessions_app.api.throttling import APIRateThrottle
 from sessions_app.models import ApiRateCounter
-from tests.api.test_flow import assert_error
-from tests.conftest import bearer_token, run_concurrently
+from tests.support.api import assert_error, bearer_token
+from tests.support.concurrency import run_concurrently
 
 
 def http_get(url: str, token: str) -> tuple[int, dict, dict]:

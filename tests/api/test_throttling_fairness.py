@@ -13,8 +13,7 @@ import pytest
 
 from sessions_app.api.throttling import APIRateThrottle
 from sessions_app.models import ApiRateCounter
-from tests.api.test_flow import assert_error
-from tests.conftest import bearer_token
+from tests.support.api import assert_error, bearer_token
 
 
 @pytest.fixture

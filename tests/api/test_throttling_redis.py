@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from sessions_app.api import rate_counters_redis
 from sessions_app.api.throttling import APIRateThrottle
 from sessions_app.models import ApiRateCounter
-from tests.serving.test_cache_redis import needs_redis
+from tests.support.redis import needs_redis
 
 pytestmark = [pytest.mark.django_db, needs_redis]
 

@@ -23,9 +23,8 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
 
-from tests.api.test_auth import claims
-from tests.api.test_flow import assert_error
-from tests.conftest import ROOT
+from tests.support.api import assert_error, claims
+from tests.support.processes import ROOT
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,6 @@ import json
 import pytest
 
 from sessions_app.models import GeneratedTRDDocument, TechConversation
-from tests.factories import TechSpecSessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -17,14 +16,6 @@ def deep(levels: int) -> dict:
     for _ in range(levels):
         value = {"k": value}
     return value
-
-
-@pytest.fixture
-def agent_session(api_as):
-    agent = api_as("agent")
-    session = TechSpecSessionFactory(user_id=agent.user_id, status="in_progress", current_stage="generation",
-                                     progress_percentage=60)
-    return agent, session
 
 
 @pytest.mark.parametrize(

@@ -21,8 +21,6 @@ from sessions_app.api.authentication import _verified_token
 from sessions_app.api.filters import SessionFilter
 from sessions_app.api.output_fields import FieldsBuiltOnce
 from sessions_app.selectors import session_status_summary
-from tests.api.test_flow import assert_error
-from tests.conftest import bearer_token, run_concurrently
 from tests.factories import (
     AgentErrorLogFactory,
     DesignDecisionFactory,
@@ -31,6 +29,8 @@ from tests.factories import (
     GeneratedTRDDocumentFactory,
     TechSpecSessionFactory,
 )
+from tests.support.api import assert_error, bearer_token
+from tests.support.concurrency import run_concurrently
 
 pytestmark = pytest.mark.django_db
 

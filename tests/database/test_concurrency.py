@@ -14,8 +14,8 @@ import pytest
 
 from sessions_app.models import GeneratedTRDDocument, TechConversation, TechResearch, TechSpecSession
 from sessions_app.services import DecisionInput, decisions_record, session_start, trd_store
-from tests.conftest import run_concurrently
 from tests.factories import DesignJobFactory, TechResearchFactory, TechSpecSessionFactory
+from tests.support.concurrency import run_concurrently
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -15,23 +15,19 @@ from django.db import connection
 from websockets.exceptions import ConnectionClosed
 
 from sessions_app.events import consumer as consumer_module
-from techspec_project.database_url import server_url
-from tests.conftest import bearer_token, stop_process
 from tests.factories import TechSpecSessionFactory
+from tests.support.api import bearer_token
 from tests.support.events_server import StalledClient, close_code, events, next_event, silent, start_events_server
+from tests.support.processes import stop_process, suite_database_url
 
 pytestmark = pytest.mark.slow
 
 SOCKET_BUFFER = 20
 
 
-def database_url() -> str:
-    return server_url(connection.settings_dict, connection.settings_dict["NAME"])
-
-
 @pytest.fixture(scope="module")
 def server(django_db_setup, django_db_blocker, tmp_path_factory):
-    served = start_events_server(database_url(), tmp_path_factory.mktemp("events") / "uvicorn.log",
+    served = start_events_server(suite_database_url(), tmp_path_factory.mktemp("events") / "uvicorn.log",
                                  EVENTS_SOCKET_BUFFER=str(SOCKET_BUFFER))
     yield served
     stop_process(served.process)
@@ -44,7 +40,7 @@ def session(transactional_db):
 
 def write_messages(session_id, texts, url=None) -> None:
     """Each message in its own transaction, from a connection of its own (another process's worker)."""
-    with psycopg.connect(url or database_url(), autocommit=True) as conn:
+    with psycopg.connect(url or suite_database_url(), autocommit=True) as conn:
         for text in texts:
             conn.execute("INSERT INTO tech_conversations (session_id, role, message, message_type, metadata)"
                          " VALUES (%s, 'agent', %s, 'text', '{}')", [session_id, text])
@@ -250,7 +246,7 @@ def test_losing_the_listen_connection_closes_1012_and_clients_resume_without_los
         next_event(socket)
         write_messages(session.pk, ["before"])
         last = next_event(socket)["cursor"]
-        with psycopg.connect(database_url(), autocommit=True) as conn:
+        with psycopg.connect(suite_database_url(), autocommit=True) as conn:
             terminated = conn.execute(
                 "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
                 " WHERE application_name = 'techspec-events-listener' AND datname = current_database()"

@@ -2,8 +2,8 @@
 comes back while it is down is told to try later (1013), and once it is up again the client
 resumes with its cursor and gets exactly what it missed, in order, then live events.
 
-The test runs its own embedded PostgreSQL in a temporary folder (tests/serving/test_faults.py's
-PrivatePostgres), so stopping it harms neither the shared test server nor anything else;
+The test runs its own embedded PostgreSQL in a temporary folder (the private_postgres
+fixture), so stopping it harms neither the shared test server nor anything else;
 every process it starts is bounded in time and stopped in `finally`.
 """
 
@@ -19,9 +19,9 @@ import psycopg
 import pytest
 from websockets.exceptions import ConnectionClosed
 
-from tests.conftest import ROOT, bearer_token, stop_process
-from tests.serving.test_faults import PrivatePostgres
+from tests.support.api import bearer_token
 from tests.support.events_server import EventsServer, next_event, silent, start_events_server
+from tests.support.processes import ROOT, stop_process
 
 pytestmark = pytest.mark.slow
 
@@ -31,15 +31,6 @@ MAKE_SESSION = (
     "from tests.factories import TechSpecSessionFactory\n"
     "s = TechSpecSessionFactory(); print(s.pk, s.user_id)\n"
 )
-
-
-@pytest.fixture
-def private_postgres():
-    pg = PrivatePostgres()
-    try:
-        yield pg
-    finally:
-        pg.destroy()
 
 
 def _django(url: str, *args: str) -> str:
@@ -83,9 +74,7 @@ def refused_code(server: EventsServer, session_id, token, after) -> int | None:
 @pytest.fixture(params=["connection-per-request", "pool"])
 def world(request, private_postgres, tmp_path):
     pg = private_postgres
-    with psycopg.connect(pg.url("postgres"), autocommit=True) as conn:
-        conn.execute("CREATE DATABASE techspec_restart")
-    url = pg.url("techspec_restart")
+    url = pg.create_database("techspec_restart")
     _django(url, "manage.py", "migrate", "--noinput")
     session_id, user_id = _django(url, "-c", MAKE_SESSION).split()
     # DB_CONNECT_TIMEOUT bounds each attempt while PostgreSQL is down; DB_POOL is production's shape.

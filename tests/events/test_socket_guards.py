@@ -10,13 +10,13 @@ from contextlib import ExitStack
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.db import connection
 from websockets.exceptions import ConnectionClosed
 
 from sessions_app.choices import SessionStage, SessionStatus
-from tests.conftest import bearer_token, stop_process
 from tests.factories import TechSpecSessionFactory
+from tests.support.api import bearer_token
 from tests.support.events_server import close_code, next_event, start_events_server
+from tests.support.processes import stop_process, suite_database_url
 
 pytestmark = pytest.mark.slow
 
@@ -26,9 +26,7 @@ MAX_SOCKETS = 2
 
 @pytest.fixture(scope="module")
 def server(django_db_setup, django_db_blocker, tmp_path_factory):
-    from techspec_project.database_url import server_url
-
-    url = server_url(connection.settings_dict, connection.settings_dict["NAME"])
+    url = suite_database_url()
     served = start_events_server(url, tmp_path_factory.mktemp("events-guards") / "uvicorn.log",
                                  API_USER_RATE=f"{USER_RATE}/min", API_GLOBAL_RATE="100000/min",
                                  EVENTS_MAX_SOCKETS_PER_CALLER=str(MAX_SOCKETS))
@@ -112,9 +110,7 @@ def test_a_staff_login_with_the_view_permission_and_a_superuser_follow_the_sessi
 
 def test_a_staff_login_socket_closes_4401_after_session_cookie_age(
         django_db_setup, tmp_path_factory, session, admin_client):
-    from techspec_project.database_url import server_url
-
-    url = server_url(connection.settings_dict, connection.settings_dict["NAME"])
+    url = suite_database_url()
     served = start_events_server(url, tmp_path_factory.mktemp("events-cookie-age") / "uvicorn.log",
                                  SESSION_COOKIE_AGE="3")
     try:

@@ -1,4 +1,5 @@
-"""Conversation pages, research, TRD and error-log reads, and the design job detail."""
+"""Conversation pages, research and error-log reads, and lookups by a unique key.
+(TRDs: test_trd_reads.py; Design Agent jobs: test_design_job_reads.py.)"""
 
 from __future__ import annotations
 
@@ -8,25 +9,17 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from design_bridge.errors import DesignJobNotFound
-from design_bridge.models import DesignOutputType
-from sessions_app.errors import InvalidCursor, InvalidValue, SessionNotFound, TRDNotFound
+from sessions_app.errors import InvalidCursor, InvalidValue, SessionNotFound
 from sessions_app.selectors import (
     conversation_page,
-    design_job_detail,
     encode_cursor,
     error_log_list,
     research_list,
     session_error_list,
     session_get,
-    trd_get,
-    trd_versions,
 )
 from tests.factories import (
     AgentErrorLogFactory,
-    DesignDecisionFactory,
-    DesignJobFactory,
-    GeneratedTRDDocumentFactory,
     TechConversationFactory,
     TechResearchFactory,
     TechSpecSessionFactory,
@@ -143,66 +136,6 @@ def test_research_list_takes_one_query_whatever_the_number_of_rows(rows, django_
         assert len(list(research_list(session=session))) == rows
 
 
-# --- TRD -----------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def trd_session():
-    session = TechSpecSessionFactory()
-    for version in (1, 2, 3):
-        GeneratedTRDDocumentFactory(session=session, version=version, trd_content=f"v{version}")
-    return session
-
-
-def test_trd_get_returns_the_latest_version_by_default(trd_session):
-    assert trd_get(session=trd_session).version == 3
-
-
-def test_trd_get_returns_the_requested_version(trd_session):
-    assert trd_get(session=trd_session, version=2).trd_content == "v2"
-
-
-def test_trd_get_of_a_missing_version_raises_trd_not_found(trd_session):
-    with pytest.raises(TRDNotFound) as caught:
-        trd_get(session=trd_session, version=9)
-    assert caught.value.details["version"] == 9
-
-
-def test_trd_get_of_a_session_without_documents_raises_trd_not_found():
-    with pytest.raises(TRDNotFound):
-        trd_get(session=TechSpecSessionFactory())
-
-
-def test_trd_get_of_another_users_session_raises_session_not_found(trd_session):
-    with pytest.raises(SessionNotFound):
-        trd_get(session=session_get(session_id=trd_session.pk, owner_id=uuid.uuid4()))
-
-
-def test_trd_get_takes_one_query_when_the_document_exists(trd_session, django_assert_num_queries):
-    with django_assert_num_queries(1):
-        assert trd_get(session=trd_session).session is trd_session
-
-
-def test_trd_versions_are_newest_first_without_the_documents(trd_session):
-    versions = list(trd_versions(session=trd_session))
-    assert [v.version for v in versions] == [3, 2, 1]
-    assert {"trd_content", "api_specification", "validation_report"} <= versions[0].get_deferred_fields()
-
-
-def test_trd_versions_of_another_users_session_are_not_found(trd_session):
-    with pytest.raises(SessionNotFound):
-        trd_versions(session=session_get(session_id=trd_session.pk, owner_id=uuid.uuid4()))
-
-
-@pytest.mark.parametrize("rows", [3, 30])
-def test_trd_versions_take_one_query_whatever_the_number_of_rows(rows, django_assert_num_queries):
-    session = TechSpecSessionFactory()
-    for version in range(1, rows + 1):
-        GeneratedTRDDocumentFactory(session=session, version=version)
-    with django_assert_num_queries(1):
-        assert len(list(trd_versions(session=session))) == rows
-
-
 # --- error_log_list ---------------------------------------------------------------------------
 
 
@@ -233,41 +166,6 @@ def test_error_log_is_one_query_whatever_the_number_of_rows(rows, django_assert_
     AgentErrorLogFactory.create_batch(rows, session=session)
     with django_assert_num_queries(1):
         assert len(list(error_log_list(owner_id=session.user_id))) == rows
-
-
-# --- design_job_detail --------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("rows", [3, 30])
-def test_design_job_detail_prefetches_outputs_and_decisions_in_three_queries(rows, django_assert_num_queries):
-    job = DesignJobFactory(with_outputs=True)
-    DesignDecisionFactory.create_batch(rows, job=job)
-    with django_assert_num_queries(3):
-        found = design_job_detail(design_job_id=job.id)
-        assert len(found.decisions.all()) == rows
-        assert [o.output_type for o in found.outputs.all()] == sorted(
-            [DesignOutputType.PRD, DesignOutputType.DESIGN_SYSTEM, DesignOutputType.UX_FLOW,
-             DesignOutputType.SCREEN_SPECS]
-        )
-
-
-def test_design_job_detail_of_a_missing_job_raises_not_found():
-    with pytest.raises(DesignJobNotFound):
-        design_job_detail(design_job_id=uuid.uuid4())
-
-
-def test_design_jobs_follow_the_sessions_visibility_rule():
-    from sessions_app.selectors import design_job_list
-
-    job = DesignJobFactory()
-    assert design_job_detail(design_job_id=job.id, owner_id=job.user_id) == job
-    with pytest.raises(DesignJobNotFound):
-        design_job_detail(design_job_id=job.id, owner_id=uuid.uuid4())
-    # A malformed owner id sees nothing, as for sessions, instead of failing in the query.
-    with pytest.raises(DesignJobNotFound):
-        design_job_detail(design_job_id=job.id, owner_id="not-a-uuid")
-    assert list(design_job_list(owner_id="not-a-uuid")) == []
-    assert job in design_job_list()
 
 
 # --- lookups by a unique key --------------------------------------------------------------

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import uuid
@@ -12,20 +11,9 @@ from pathlib import Path
 import environ
 import pytest
 
+from tests.support.redis import needs_redis
+
 ROOT = Path(__file__).resolve().parents[2]
-REDIS = ("127.0.0.1", 6379)
-
-
-def _redis_answers() -> bool:
-    try:
-        with socket.create_connection(REDIS, timeout=1) as sock:
-            sock.sendall(b"PING\r\n")
-            return sock.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
-
-
-needs_redis = pytest.mark.skipif(not _redis_answers(), reason="no Redis answers on 127.0.0.1:6379")
 
 
 def test_redis_url_selects_djangos_builtin_backend():

@@ -19,7 +19,7 @@ import psycopg
 import pytest
 
 from techspec_project.database_url import server_url
-from tests.conftest import _free_port, stop_process
+from tests.support.processes import free_port, stop_process
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -74,7 +74,7 @@ def served(django_db_setup, django_db_blocker, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("serve")
     database_url = server_url(connection.settings_dict, connection.settings_dict["NAME"])
     application_name = f"techspec-serve-test-{uuid.uuid4().hex[:8]}"
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "techspec_project.settings",

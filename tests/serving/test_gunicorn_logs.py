@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from techspec_project.database_url import server_url
-from tests.conftest import _free_port, stop_process
+from tests.support.processes import free_port, stop_process
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -28,7 +28,7 @@ def _serve_and_stop(tmp_path: Path, *, access_log: bool, request_id: str) -> lis
     """Start gunicorn as `make serve` does, send two requests, stop it (SIGTERM); its log lines."""
     from django.db import connection
 
-    port = _free_port()
+    port = free_port()
     static = tmp_path / "static"
     static.mkdir()
     env = {

@@ -25,16 +25,10 @@ import pytest
 
 from sessions_app.models import GeneratedTRDDocument, TechConversation, TechResearch, TechSpecSession
 from techspec_project.database_url import server_url
-from tests.conftest import (
-    ROOT,
-    LiveServer,
-    _free_port,
-    _wait_until_up,
-    bearer_token,
-    run_concurrently,
-    stop_process,
-)
 from tests.factories import DesignJobFactory, TechResearchFactory, TechSpecSessionFactory
+from tests.support.api import bearer_token
+from tests.support.concurrency import run_concurrently
+from tests.support.processes import ROOT, LiveServer, free_port, stop_process, wait_until_up
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -46,7 +40,7 @@ SERVER_ENV = {"API_USER_RATE": "100000/min", "API_GLOBAL_RATE": "100000/min"}
 def server(transactional_db, tmp_path):
     from django.db import connection
 
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": server_url(connection.settings_dict, connection.settings_dict["NAME"]),
@@ -63,7 +57,7 @@ def server(transactional_db, tmp_path):
         )
     live = LiveServer(url=f"http://127.0.0.1:{port}", process=process, log=log)
     try:
-        _wait_until_up(live, time.monotonic() + 60)
+        wait_until_up(live, time.monotonic() + 60)
         yield live
     finally:
         stop_process(process, timeout=15)

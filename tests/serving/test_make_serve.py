@@ -17,8 +17,8 @@ import pytest
 from websockets.sync.client import connect
 
 from techspec_project.database_url import server_url
-from tests.conftest import _free_port
 from tests.support.events_server import close_code
+from tests.support.processes import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,7 +36,7 @@ def _get(url: str):
 def test_make_serve_serves_the_admin_with_static_files_and_the_api_with_debug_off(tmp_path):
     from django.db import connection
 
-    port, events_port = _free_port(), _free_port()
+    port, events_port = free_port(), free_port()
     env = {
         **os.environ,
         "EVENTS_PORT": str(events_port),

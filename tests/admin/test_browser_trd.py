@@ -14,13 +14,10 @@ from django.urls import reverse
 from design_bridge.models import DesignJob
 from sessions_app import services
 from sessions_app.models import GeneratedTRDDocument
-from tests.admin import test_browser as test_admin_browser
+from tests.support.browser import create_staff, log_in, needs_browser, shot
 from tests.support.trd_hostile import HOSTILE
 
-# The same browser, artifacts folder and skip rule as the admin's own browser test.
-browser = test_admin_browser.browser
-pytestmark = test_admin_browser.pytestmark
-ARTIFACTS, PASSWORD = test_admin_browser.ARTIFACTS, test_admin_browser.PASSWORD
+pytestmark = needs_browser
 
 DEMO = Path(__file__).resolve().parents[2] / "fixtures" / "demo.json"
 DEMO_TRD = "7d000000-0000-4000-8000-000000000001"
@@ -29,7 +26,7 @@ DEMO_TRD = "7d000000-0000-4000-8000-000000000001"
 @pytest.fixture
 def demo_trds(transactional_db, django_user_model):
     """The demo data, a staff login, and a hostile second version of the demo TRD."""
-    django_user_model.objects.create_superuser("staff", "staff@example.com", PASSWORD)
+    create_staff(django_user_model)
     call_command("loaddata", str(DEMO), verbosity=0)
     first = GeneratedTRDDocument.objects.get(pk=DEMO_TRD)
     second = services.trd_store(
@@ -46,44 +43,24 @@ def demo_trds(transactional_db, django_user_model):
     DesignJob.objects.all().delete()
 
 
-def shot(driver, name: str) -> Path:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    height = driver.execute_script("return document.documentElement.scrollHeight")
-    driver.set_window_size(1400, max(900, min(height + 100, 4000)))
-    path = ARTIFACTS / f"{name}.png"
-    driver.save_screenshot(str(path))
-    print(f"screenshot: {path}")
-    return path
-
-
-def login(driver, live_server) -> None:
+def open_document(driver, live_server, trd):
+    """Log in, open the TRD's document page and wait until Mermaid has drawn its diagrams."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
-    driver.get(f"{live_server.url}/admin/login/")
-    driver.find_element(By.NAME, "username").send_keys("staff")
-    driver.find_element(By.NAME, "password").send_keys(PASSWORD)
-    driver.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
-    WebDriverWait(driver, 10).until(expected_conditions.title_contains("Site administration"))
-
-
-def wait_for_diagrams(driver) -> None:
-    from selenium.webdriver.support.ui import WebDriverWait
-
+    log_in(driver, live_server.url)
+    driver.get(live_server.url + reverse("admin:sessions_app_generatedtrddocument_document", args=[trd.pk]))
     WebDriverWait(driver, 20).until(
         lambda d: d.execute_script("return document.documentElement.dataset.trdDiagrams") == "drawn"
     )
+    return driver.find_element(By.ID, "trd-document")
 
 
 def test_a_demo_trd_reads_as_a_document_with_highlighted_code_and_a_drawn_diagram(browser, live_server, demo_trds):
     from selenium.webdriver.common.by import By
 
     first, _ = demo_trds
-    login(browser, live_server)
-    browser.get(live_server.url + reverse("admin:sessions_app_generatedtrddocument_document", args=[first.pk]))
-    wait_for_diagrams(browser)
-    document = browser.find_element(By.ID, "trd-document")
+    document = open_document(browser, live_server, first)
 
     headings = [h.text for h in document.find_elements(By.CSS_SELECTOR, "h1, h2")]
     assert headings[:3] == ["Technical Requirements Document, version 1", "Contents",
@@ -101,10 +78,7 @@ def test_hostile_content_in_a_trd_does_not_run_in_the_browser(browser, live_serv
     from selenium.webdriver.common.by import By
 
     _, second = demo_trds
-    login(browser, live_server)
-    browser.get(live_server.url + reverse("admin:sessions_app_generatedtrddocument_document", args=[second.pk]))
-    wait_for_diagrams(browser)
-    document = browser.find_element(By.ID, "trd-document")
+    document = open_document(browser, live_server, second)
     for link in document.find_elements(By.TAG_NAME, "a"):
         if link.text in ("raw link", "ref link"):
             link.click()
@@ -127,7 +101,7 @@ def test_staff_compare_two_versions_side_by_section(browser, live_server, demo_t
     from selenium.webdriver.support.ui import Select
 
     first, second = demo_trds
-    login(browser, live_server)
+    log_in(browser, live_server.url)
     browser.get(live_server.url + reverse("admin:sessions_app_techspecsession_change", args=[first.session_id]))
     browser.find_element(By.LINK_TEXT, "compare with v1").click()
 
@@ -151,7 +125,7 @@ def test_the_trd_list_has_the_list_styles_and_a_working_copy_button(browser, liv
     from selenium.webdriver.common.by import By
 
     first, _ = demo_trds
-    login(browser, live_server)
+    log_in(browser, live_server.url)
     browser.get(live_server.url + reverse("admin:sessions_app_generatedtrddocument_changelist"))
     # The TRD admin's own Media (the document styles) must not hide the list's copy script.
     copy = browser.find_element(By.CSS_SELECTOR, f'button.ts-copy[data-copy="{first.pk}"]')

@@ -14,15 +14,17 @@ from django.utils import timezone
 
 from design_bridge.models import DesignJob
 from sessions_app.models import AgentErrorLog, TechSpecSession
-from tests.admin.test_browser import PASSWORD, browser, pytestmark  # noqa: F401 - the fixture and skip rules
 from tests.factories import AgentErrorLogFactory, GeneratedTRDDocumentFactory, TechSpecSessionFactory
+from tests.support.browser import create_staff, log_in, needs_browser, wait_loaded
 
 WIDTH, HEIGHT = 1400, 1000
+
+pytestmark = needs_browser
 
 
 @pytest.fixture
 def console_data(transactional_db, django_user_model):
-    django_user_model.objects.create_superuser("staff", "staff@example.com", PASSWORD)
+    create_staff(django_user_model)
     stuck = TechSpecSessionFactory(status="waiting_user", current_stage="decisions", progress_percentage=45)
     TechSpecSession.objects.filter(pk=stuck.pk).update(updated_at=timezone.now() - timedelta(hours=3))
     done = TechSpecSessionFactory(completed=True)
@@ -47,15 +49,7 @@ def look(driver, directory, name: str) -> None:
     driver.set_window_size(WIDTH, HEIGHT)
 
 
-def wait_for(driver, url_part: str) -> None:
-    from selenium.webdriver.support import expected_conditions
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    WebDriverWait(driver, 10).until(expected_conditions.url_contains(url_part))
-    WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
-
-
-def test_console_walkthrough_in_a_real_browser(browser, live_server, console_data, tmp_path):  # noqa: F811
+def test_console_walkthrough_in_a_real_browser(browser, live_server, console_data, tmp_path):
     from selenium.webdriver.common.by import By
 
     stuck, errors = console_data["stuck"], console_data["errors"]
@@ -63,15 +57,12 @@ def test_console_walkthrough_in_a_real_browser(browser, live_server, console_dat
     shots.mkdir()
     print(f"\nconsole screenshots: {shots}")
 
-    browser.get(f"{live_server.url}/admin/login/")
-    browser.find_element(By.NAME, "username").send_keys("staff")
-    browser.find_element(By.NAME, "password").send_keys(PASSWORD)
-    browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
-    wait_for(browser, "/admin/")
+    log_in(browser, live_server.url)
+    wait_loaded(browser, "/admin/")
     browser.find_element(By.CSS_SELECTOR, "#console-links a").click()
 
     # Overview: charts with data points, exact counts, the stuck session with its badges.
-    wait_for(browser, "/admin/overview/")
+    wait_loaded(browser, "/admin/overview/")
     lines = browser.find_element(By.CSS_SELECTOR, "#per-day svg.chart.lines")
     assert int(lines.get_attribute("data-points")) == 60  # two series, 30 days
     assert len(lines.find_elements(By.CSS_SELECTOR, "circle.point")) == 60
@@ -85,7 +76,7 @@ def test_console_walkthrough_in_a_real_browser(browser, live_server, console_dat
 
     # The stuck session's own page.
     row.find_element(By.CSS_SELECTOR, "a").click()
-    wait_for(browser, f"/{stuck.pk}/change/")
+    wait_loaded(browser, f"/{stuck.pk}/change/")
     assert str(stuck.pk) in browser.find_element(By.TAG_NAME, "body").text
     look(browser, shots, "02-stuck-session")
 
@@ -99,11 +90,11 @@ def test_console_walkthrough_in_a_real_browser(browser, live_server, console_dat
 
     # Recover the whole group: a confirmation with the count, then the service's count of what changed.
     first.find_element(By.CSS_SELECTOR, "a.recover-group").click()
-    wait_for(browser, "/groups/set-recovered/")
+    wait_loaded(browser, "/groups/set-recovered/")
     assert "3 errors" in browser.find_element(By.ID, "confirm-count").text
     look(browser, shots, "04-confirm-group")
     browser.find_element(By.ID, "confirm-group").click()
-    wait_for(browser, "window=all")
+    wait_loaded(browser, "window=all")
     assert "3 errors of present_options · RateLimitError recovered." in browser.find_element(
         By.CSS_SELECTOR, "ul.messagelist").text
     assert not AgentErrorLog.objects.filter(pk__in=[e.pk for e in errors], recovered=False).exists()
@@ -117,7 +108,7 @@ def test_console_walkthrough_in_a_real_browser(browser, live_server, console_dat
     assert browser.find_element(By.CSS_SELECTOR, ".ts-badge[data-value='recovered']").text == "recovered"
     look(browser, shots, "06-error-page")
     browser.find_element(By.ID, "reopen-error").click()
-    wait_for(browser, f"/{errors[0].pk}/change/")
+    wait_loaded(browser, f"/{errors[0].pk}/change/")
     assert browser.find_element(By.CSS_SELECTOR, ".ts-badge[data-value='open']").text == "open"
     errors[0].refresh_from_db()
     assert errors[0].recovered is False
