@@ -7,6 +7,7 @@ design_bridge must not import sessions_app (docs/ARCHITECTURE.md).
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from django.utils import timezone
 from django.utils.html import format_html
@@ -31,8 +32,9 @@ class DisplayMediaMixin:
     """
 
     class Media:
-        css = {"all": ("techspec/admin/lists.css",)}
-        js = ("techspec/admin/copy-id.js",)
+        # Admins that declare their own Media extend these (css["all"], js): any number of files.
+        css: ClassVar[dict[str, tuple[str, ...]]] = {"all": ("techspec/admin/lists.css",)}
+        js: ClassVar[tuple[str, ...]] = ("techspec/admin/copy-id.js",)
 
 
 # What a list shows for a missing value.
@@ -47,7 +49,7 @@ COPY_ICON = mark_safe(
 )
 
 
-def short_id(value, *, url: str | None = None) -> SafeString:
+def short_id(value: object, *, url: str | None = None) -> SafeString:
     """The distinguishing tail of an id, monospaced, the full id on hover and a copy button."""
     if value is None:
         return NOTHING
@@ -93,7 +95,7 @@ def ago(moment: datetime | None, now: datetime | None = None) -> str:
     return f"in {text}" if future else f"{text} ago"
 
 
-def when(moment) -> str:
+def when(moment: datetime | None) -> str:
     """A timestamp as staff read it: local time to the second, or a dash."""
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S") if moment else "—"
 

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from sessions_app.admin import charts
 from sessions_app.admin.common import changelist_url
@@ -21,6 +23,7 @@ from sessions_app.services import error_group_set_recovered, errors_set_recovere
 from techspec_project import pg_values
 from techspec_project.admin_display import ago
 from techspec_project.admin_palette import ERROR_COLOURS
+from techspec_project.admin_tables import ModelAdminMixin
 from techspec_project.errors import DomainError
 
 # The grouped view's windows (days; None is all time).
@@ -50,14 +53,14 @@ def _refused_name(*names: str | None) -> str | None:
     return None
 
 
-def _query(**params) -> str:
+def _query(**params: object) -> str:
     return urlencode({k: v for k, v in params.items() if v is not None})
 
 
-class ErrorTriageMixin:
+class ErrorTriageMixin(ModelAdminMixin[AgentErrorLog]):
     """Adds groups/, groups/set-recovered/ and <id>/set-recovered/ to the error admin."""
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern]:
         view = self.admin_site.admin_view
         return [
             path("groups/", view(self.groups_view), name="sessions_app_agenterrorlog_groups"),
@@ -68,7 +71,7 @@ class ErrorTriageMixin:
             *super().get_urls(),
         ]
 
-    def groups_view(self, request):
+    def groups_view(self, request: HttpRequest) -> HttpResponse:
         """One row per (node, error type): events, open, first/last seen, 24-hour and 14-day trends; sortable."""
         window = request.GET.get("window", DEFAULT_GROUP_WINDOW)
         window = window if window in GROUP_WINDOWS else DEFAULT_GROUP_WINDOW
@@ -82,7 +85,7 @@ class ErrorTriageMixin:
         triage = error_triage(window_days=GROUP_WINDOWS[window], sort=sort,
                               node=node if single else None, error_type=error_type if single else None)
         can_change = self.has_change_permission(request)
-        rows = []
+        rows: list[dict[str, Any]] = []
         for group in triage.groups:
             params = {"node": group.node, "error_type": group.error_type}
             rows.append({
@@ -122,7 +125,7 @@ class ErrorTriageMixin:
         }
         return TemplateResponse(request, "admin/sessions_app/agenterrorlog/groups.html", context)
 
-    def group_recovered_view(self, request):
+    def group_recovered_view(self, request: HttpRequest) -> HttpResponse:
         """Confirm (GET), then mark a whole group recovered or reopen it (POST) through the service."""
         if not self.has_change_permission(request):
             raise PermissionDenied
@@ -158,7 +161,7 @@ class ErrorTriageMixin:
         }
         return TemplateResponse(request, "admin/sessions_app/agenterrorlog/group_confirm.html", context)
 
-    def error_recovered_view(self, request, object_id):
+    def error_recovered_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """The error page's Recover / Reopen buttons (POST only, through errors_set_recovered)."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
@@ -180,7 +183,7 @@ class ErrorTriageMixin:
 
     # --- the error's own page ---------------------------------------------------------
 
-    def error_actions(self, request, obj) -> dict:
+    def error_actions(self, request: HttpRequest, obj: AgentErrorLog) -> dict[str, str | None]:
         can_change = self.has_change_permission(request)
         return {
             "set_recovered_url": reverse("admin:sessions_app_agenterrorlog_set_recovered", args=[obj.pk])
@@ -196,7 +199,7 @@ class ErrorTriageMixin:
         }
 
 
-def stack_trace_html(text: str) -> str:
+def stack_trace_html(text: str) -> SafeString | str:
     if not text:
         return "—"
     return format_html('<pre class="stack-trace" style="font-family:var(--font-family-monospace,monospace);'

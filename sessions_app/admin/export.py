@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseBadRequest, StreamingHttpResponse
-from django.urls import path, reverse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseBase, StreamingHttpResponse
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 
 from sessions_app.selectors.exports import EXPORT_MAX_ROWS, export_rows
+from techspec_project.admin_tables import ModelAdminMixin
 
 # A spreadsheet runs a cell that starts with one of these as a formula; messages are written
 # by an LLM, so such cells get a leading apostrophe (OWASP "CSV injection").
@@ -24,7 +27,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK_ROWS = 500
 
 
-def _cell(value) -> str:
+def _cell(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -33,20 +36,20 @@ def _cell(value) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-class CsvExportMixin:
+class CsvExportMixin(ModelAdminMixin[Any]):
     """Adds <changelist>/export.csv: the rows the changelist's filters and search select."""
 
     # (CSV header, field name) pairs; fields are read with values_list (no model instances).
     csv_columns: tuple[tuple[str, str], ...] = ()
     csv_max_rows = EXPORT_MAX_ROWS
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern]:
         opts = self.model._meta
         name = f"{opts.app_label}_{opts.model_name}_export"
         export = path("export.csv", self.admin_site.admin_view(self.export_csv_view), name=name)
         return [export, *super().get_urls()]
 
-    def changelist_view(self, request, extra_context=None):
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
         opts = self.model._meta
         url = reverse(f"admin:{opts.app_label}_{opts.model_name}_export", current_app=self.admin_site.name)
         query = request.GET.copy()
@@ -55,7 +58,7 @@ class CsvExportMixin:
                    "csv_max_rows": self.csv_max_rows, **(extra_context or {})}
         return super().changelist_view(request, extra_context=context)
 
-    def export_csv_view(self, request):
+    def export_csv_view(self, request: HttpRequest) -> HttpResponseBase:
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
         try:
@@ -65,7 +68,7 @@ class CsvExportMixin:
         columns = [field for _, field in self.csv_columns]
         limit = self.csv_max_rows
 
-        def chunks():
+        def chunks() -> Iterator[str]:
             buffer = io.StringIO()
             # Every cell quoted: a spreadsheet that splits on ";" (de, fr locales) would read
             # "x;=1+1" as two cells, the second a formula, past _cell's first-character check.

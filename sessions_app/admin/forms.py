@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 
 from sessions_app.models import TechSpecSession
 from sessions_app.services import session_start, session_start_check, session_transition, session_transition_check
@@ -21,8 +23,10 @@ class ServiceForm(forms.ModelForm):
     admin's object, which must keep the stored state when an edit is refused.
     """
 
-    def __init__(self, *args, instance=None, **kwargs):
-        super().__init__(*args, instance=copy.copy(instance) if instance is not None else None, **kwargs)
+    def __init__(self, *args: Any, instance: Model | None = None, **kwargs: Any) -> None:
+        # Through kwargs: mypy cannot tell that *args stops short of ModelForm's positional `instance`.
+        kwargs["instance"] = copy.copy(instance) if instance is not None else None
+        super().__init__(*args, **kwargs)
 
     def clean(self):
         cleaned_data = super().clean()

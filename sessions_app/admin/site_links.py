@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 from django.urls import reverse
 
 
-def _database_app(request) -> dict:
+def _database_app(request: HttpRequest) -> dict[str, Any]:
     url = reverse("techspec-db-health")
     return {
         "name": "Database",
@@ -28,10 +31,10 @@ def add_database_health_link(site: admin.AdminSite) -> None:
     """
     original = site.get_app_list
 
-    def get_app_list(request, app_label=None):
+    def get_app_list(request: HttpRequest, app_label: str | None = None) -> list[Any]:
         apps = original(request, app_label)
         if app_label is None and request.user.is_active and request.user.is_superuser:
             apps = [*apps, _database_app(request)]
         return apps
 
-    site.get_app_list = get_app_list
+    site.get_app_list = get_app_list  # type: ignore[method-assign]  # this one site's method, wrapped on purpose

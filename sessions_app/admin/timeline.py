@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from sessions_app.errors import InvalidCursor
-from sessions_app.selectors.timeline import KIND_LABELS, KINDS, session_timeline
+from sessions_app.models import TechSpecSession
+from sessions_app.selectors.timeline import KIND_LABELS, KINDS, TimelineEntry, session_timeline
 from techspec_project.admin_display import badge, date_html
 from techspec_project.admin_palette import ERROR_COLOURS, STATUS_COLOURS
+from techspec_project.admin_tables import ModelAdminMixin
 
 # How much of a text the timeline shows before "show all".
 EXCERPT_CHARS = 600
@@ -27,7 +32,7 @@ LIVE_PALETTE = json.dumps({
 })
 
 
-def _body_html(text: str):
+def _body_html(text: str) -> SafeString | str:
     """Untrusted text (written by the agent): escaped by format_html, cut with the rest behind <details>."""
     if not text:
         return ""
@@ -39,7 +44,7 @@ def _body_html(text: str):
     )
 
 
-def _entry_view(entry) -> dict:
+def _entry_view(entry: TimelineEntry) -> dict[str, Any]:
     title = entry.title.capitalize() if entry.kind == "message" else entry.title  # a message's title is its role
     label = entry.label
     return {
@@ -52,18 +57,20 @@ def _entry_view(entry) -> dict:
     }
 
 
-class SessionTimelineMixin:
+class SessionTimelineMixin(ModelAdminMixin[TechSpecSession]):
     """Adds `timeline` to the session change page's context (?kind=…&before=<cursor>)."""
 
     change_form_template = "admin/sessions_app/techspecsession/change_form.html"
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
         context = dict(extra_context or {})
         if object_id:
             context["timeline"] = self._timeline(request, object_id)
         return super().change_view(request, object_id, form_url, extra_context=context)
 
-    def _timeline(self, request, object_id) -> dict | None:
+    def _timeline(self, request: HttpRequest, object_id: str) -> dict[str, Any] | None:
         try:
             session_id = self.model._meta.pk.to_python(object_id)
         except Exception:  # a malformed id: the change view answers it (a redirect with a message)

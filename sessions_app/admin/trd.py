@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -209,13 +209,14 @@ class GeneratedTRDDocumentAdmin(ReadOnlyAdminMixin, SessionLinkMixin, ExactIdSea
             request, "Compare TRD versions", session_id=session_id, versions=versions,
             session_link=admin_link(TechSpecSession, session_id), trd_css=TRD_CSS,
         )
-        old, new, problem = self._chosen_versions(request, versions)
+        chosen, problem = self._chosen_versions(request, versions)
         if problem:
             context["problem"] = problem
             return TemplateResponse(request, "admin/sessions_app/generatedtrddocument/compare.html", context,
                                     status=400)
-        if old is None:
+        if chosen is None:
             return TemplateResponse(request, "admin/sessions_app/generatedtrddocument/compare.html", context)
+        old, new = chosen
         try:
             comparison = selectors.trd_compare(session=session, from_version=old, to_version=new)
         except TRDNotFound as exc:
@@ -234,17 +235,17 @@ class GeneratedTRDDocumentAdmin(ReadOnlyAdminMixin, SessionLinkMixin, ExactIdSea
         return TemplateResponse(request, "admin/sessions_app/generatedtrddocument/compare.html", context)
 
     @staticmethod
-    def _chosen_versions(request, versions: list[int]) -> tuple[int | None, int | None, str]:
-        """From the form, or the latest two versions when none was chosen yet."""
+    def _chosen_versions(request: HttpRequest, versions: list[int]) -> tuple[tuple[int, int] | None, str]:
+        """(old, new) from the form, or the latest two versions when none was chosen yet; or None and why."""
         raw_old, raw_new = request.GET.get("from"), request.GET.get("to")
         if raw_old is None and raw_new is None:
             if len(versions) < 2:
-                return None, None, ""
-            return versions[1], versions[0], ""
+                return None, ""
+            return (versions[1], versions[0]), ""
         numbers = []
         for raw in (raw_old, raw_new):
             # len: int() refuses more than 4300 digits; the version column is a PostgreSQL integer.
             if not (raw and raw.isascii() and raw.isdigit() and len(raw) <= 10 and 1 <= int(raw) <= pg_values.INT4[1]):
-                return None, None, "Choose two version numbers from the lists."
+                return None, "Choose two version numbers from the lists."
             numbers.append(int(raw))
-        return numbers[0], numbers[1], ""
+        return (numbers[0], numbers[1]), ""
