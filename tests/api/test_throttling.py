@@ -19,6 +19,7 @@ from rest_framework.test import APIRequestFactory
 from sessions_app.api import rate_counters
 from sessions_app.api.throttling import APIRateThrottle
 from sessions_app.models import ApiRateCounter
+from tests.factories import TechSpecSessionFactory
 from tests.support.api import assert_error, bearer_token
 from tests.support.concurrency import run_concurrently
 
@@ -224,3 +225,32 @@ def test_requests_are_not_wrapped_in_a_transaction(settings):
     """Counting holds the global limit's row lock until commit: under ATOMIC_REQUESTS every
     request would queue behind the one before it."""
     assert not any(db.get("ATOMIC_REQUESTS") for db in settings.DATABASES.values())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method, path", [
+    ("get", "/api/sessions/{id}/"),
+    ("get", "/api/sessions/{id}/research/"),
+    ("post", "/api/sessions/{id}/conversations/"),
+])
+def test_probing_session_ids_is_throttled_like_any_request(api_as, method, path):
+    # An unknown id costs a lookup before its 404: those requests must count against the caller's rate.
+    caller = api_as()
+    for _ in range(100):
+        response = getattr(caller.client, method)(path.format(id=uuid.uuid4()), {}, format="json")
+        assert response.status_code == 404
+
+    response = getattr(caller.client, method)(path.format(id=uuid.uuid4()), {}, format="json")
+
+    assert_error(response, 429, "throttled")
+
+
+@pytest.mark.django_db
+def test_a_request_to_a_visible_session_is_counted_once(api_as):
+    # check_permissions counts the request before the lookup; DRF's own later call must not count it again.
+    caller = api_as()
+    session = TechSpecSessionFactory(user_id=caller.user_id)
+    for _ in range(100):
+        assert caller.client.get(f"/api/sessions/{session.id}/research/").status_code == 200
+
+    assert_error(caller.client.get(f"/api/sessions/{session.id}/research/"), 429, "throttled")

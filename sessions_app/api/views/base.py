@@ -56,8 +56,18 @@ class SessionScopedMixin(CallerMixin):
 
     def check_permissions(self, request: Request) -> None:
         if self.resolves_session():
+            # DRF checks throttles after permissions; here the permission step reads the database,
+            # so the request is counted first: probing ids (unknown or another user's) pays the rate.
+            self.check_throttles(request)
             self.session  # noqa: B018 - raises SessionNotFound (404) for an invisible session
         super().check_permissions(request)
+
+    def check_throttles(self, request: Request) -> None:
+        # Called again by DRF's initial() after check_permissions: a request is counted once.
+        if getattr(self, "_throttles_checked", False):
+            return
+        self._throttles_checked = True
+        super().check_throttles(request)
 
 
 def validated(serializer_class: type[serializers.Serializer[Any]], data: Any) -> dict[str, Any]:
