@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 from urllib.parse import urlencode
 
@@ -25,6 +24,7 @@ from techspec_project.admin_display import ago
 from techspec_project.admin_palette import ERROR_COLOURS
 from techspec_project.admin_tables import ModelAdminMixin
 from techspec_project.errors import DomainError
+from techspec_project.uuids import lenient_uuid
 
 # The grouped view's windows (days; None is all time).
 GROUP_WINDOWS = {"1": 1, "7": 7, "30": 30, "all": None}
@@ -167,10 +167,9 @@ class ErrorTriageMixin(ModelAdminMixin[AgentErrorLog]):
             return HttpResponseNotAllowed(["POST"])
         if not self.has_change_permission(request):
             raise PermissionDenied
-        try:
-            pk = uuid.UUID(object_id)
-        except ValueError:
-            raise Http404("No such error.") from None
+        pk = lenient_uuid(object_id)
+        if pk is None:
+            raise Http404("No such error.")
         error = get_object_or_404(AgentErrorLog.objects.only("pk"), pk=pk)
         recovered = request.POST.get("recovered") == "1"
         changed = errors_set_recovered(error_ids=[error.pk], recovered=recovered)

@@ -6,8 +6,6 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rest_framework.request import Request
-
 from sessions_app.api.authentication import PlatformTokenUser
 from sessions_app.roles import Role
 
@@ -25,10 +23,6 @@ class Caller:
     @property
     def is_staff(self) -> bool:
         return self.role == Role.STAFF
-
-    @property
-    def is_agent(self) -> bool:
-        return self.role == Role.AGENT
 
     @property
     def owner_scope(self) -> uuid.UUID | None:

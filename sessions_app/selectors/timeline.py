@@ -18,6 +18,7 @@ from typing import Any
 from django.db import connection
 
 from sessions_app.errors import Id, InvalidCursor
+from techspec_project.uuids import lenient_uuid
 
 TIMELINE_PAGE = 50
 BODY_CHARS = 4_000
@@ -77,10 +78,10 @@ def decode_timeline_cursor(cursor: str) -> Cursor:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         at, kind, pk = base64.urlsafe_b64decode(padded).decode().split("|")
-        moment, key = datetime.fromisoformat(at), uuid.UUID(pk)
+        moment, key = datetime.fromisoformat(at), lenient_uuid(pk)
     except (TypeError, ValueError, binascii.Error, UnicodeDecodeError):
         raise InvalidCursor(cursor) from None
-    if moment.tzinfo is None or kind not in KINDS:
+    if key is None or moment.tzinfo is None or kind not in KINDS:
         raise InvalidCursor(cursor)
     return moment, kind, key
 

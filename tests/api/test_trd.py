@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import GeneratedTRDDocumentFactory, TechSpecSessionFactory
+from tests.support.api import assert_error
 from tests.support.trd_hostile import HOSTILE, assert_nothing_hostile_survives
 
 pytestmark = pytest.mark.django_db
@@ -19,13 +20,6 @@ def trd_url(session) -> str:
 def compare_url(session) -> str:
     return f"/api/sessions/{session.id}/trd-versions/compare"
 
-
-def assert_error(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.content
-    assert response["Content-Type"] == "application/json"
-    body = response.json()
-    assert set(body) == {"error"} and body["error"]["code"] == code
-    return body["error"]
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from sessions_app.api import token_keys
 from sessions_app.roles import TOKEN_ROLES, Role
+from techspec_project.uuids import lenient_uuid
 
 TTL_PATTERN = re.compile(r"^(\d+)([smhd])$")
 UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
@@ -49,10 +50,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         raw_user = options["user_id"]
-        try:
-            user_id = uuid.UUID(raw_user) if raw_user else uuid.uuid4()
-        except ValueError:
-            raise CommandError(f"--user-id {raw_user!r} is not a UUID, e.g. {uuid.uuid4()}.") from None
+        user_id = lenient_uuid(raw_user) if raw_user else uuid.uuid4()
+        if user_id is None:
+            raise CommandError(f"--user-id {raw_user!r} is not a UUID, e.g. {uuid.uuid4()}.")
         lifetime = parse_ttl(options["ttl"])
 
         signed = self._signed(user_id, options["role"], lifetime, options["private_key"], options["kid"])
