@@ -27,6 +27,8 @@ from rest_framework_simplejwt import settings as simplejwt_settings
 from rest_framework_simplejwt.backends import TokenBackend
 from rest_framework_simplejwt.tokens import AccessToken
 
+from sessions_app.roles import Role
+
 JWKS_TIMEOUT_SECONDS = 5  # a slow key server must not hold API requests for PyJWT's default 30 s
 JWKS_CACHE_SECONDS = 300  # the key set is fetched again after this long
 # An unknown kid refetches the key set at most once in this many seconds (PyJWT's cooldown),
@@ -77,7 +79,7 @@ def token_sign(payload: dict[str, Any], *, private_key: str | None = None, kid: 
     return jwt.encode(claims, key, algorithm=algorithm, headers={"kid": kid} if kid else None)
 
 
-def token_issue(*, role: str, user_id: uuid.UUID | str, ttl: timedelta, private_key: str | None = None,
+def token_issue(*, role: Role, user_id: uuid.UUID | str, ttl: timedelta, private_key: str | None = None,
                 kid: str | None = None) -> str:
     """A signed access token for `user_id` acting as `role`, valid for `ttl`.
 

@@ -20,6 +20,7 @@ from django.urls import NoReverseMatch, reverse
 
 from sessions_app.api.token_keys import token_issue
 from sessions_app.models import AgentErrorLog, GeneratedTRDDocument, TechResearch, TechSpecSession
+from sessions_app.roles import Role
 from tooling.benchmarks.patterns import Pattern
 
 T = TypeVar("T")
@@ -41,7 +42,7 @@ def _context() -> SimpleNamespace:
     trd = GeneratedTRDDocument.objects.order_by().values_list("session_id", flat=True).first()
     node = AgentErrorLog.objects.order_by().values_list("node", flat=True).first() or "generate_trd"
 
-    token = token_issue(role="staff", user_id=uuid.uuid4(), ttl=timedelta(hours=1))
+    token = token_issue(role=Role.STAFF, user_id=uuid.uuid4(), ttl=timedelta(hours=1))
     host = (settings.ALLOWED_HOSTS or ["localhost"])[0].lstrip(".")
     client = APIClient(HTTP_HOST=host)
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")

@@ -17,6 +17,7 @@ import psycopg
 from django.core.management.base import CommandError
 
 from sessions_app.api.token_keys import token_issue
+from sessions_app.roles import Role
 from tooling.benchmarks.databases import ScaleDatabase
 from tooling.events_bench.sockets import raise_open_files_limit, run_bench, server_env
 from tooling.load.server import gunicorn
@@ -37,7 +38,7 @@ def events_bench(*, sockets: int, sessions: int, rate: int, seconds: int, storm_
         session_ids = [row[0] for row in conn.execute(
             "SELECT id::text FROM tech_spec_sessions ORDER BY id LIMIT %s", [sessions])]
     # One staff token follows every session.
-    token = token_issue(role="staff", user_id=uuid.uuid4(), ttl=timedelta(hours=2))
+    token = token_issue(role=Role.STAFF, user_id=uuid.uuid4(), ttl=timedelta(hours=2))
     with tempfile.TemporaryDirectory(prefix="techspec-events-") as tmp:
         env, port = server_env(database.url, workers, Path(tmp))
         with gunicorn(env, port, Path(tmp) / "server.log", stop_seconds=60) as server:

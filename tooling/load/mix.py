@@ -13,6 +13,7 @@ import psycopg
 from django.core.management.base import CommandError
 
 from sessions_app.api.token_keys import token_issue
+from sessions_app.roles import Role
 from tooling.benchmarks.percentiles import percentile
 
 KINDS = ("poll", "list", "decision", "message")
@@ -49,7 +50,7 @@ def targets(url: str, count: int, run_id: str) -> dict[str, Any]:
         raise CommandError("The load database has no sessions or no undecided research: use --reseed.")
     users = {user_id for _, user_id in sessions} | {row[2] for row in research}
     tokens = {(user_id, role): token_issue(role=role, user_id=user_id, ttl=TOKEN_TTL)
-              for user_id in users for role in ("user", "agent")}
+              for user_id in users for role in (Role.USER, Role.AGENT)}
     return {"sessions": sessions, "research": research, "tokens": tokens, "run_id": run_id}
 
 
@@ -67,17 +68,17 @@ def lua_data(chosen: dict[str, Any]) -> str:
             parts.append(lua_string(json.dumps(body)))
         return "{" + ", ".join(parts) + "}"
 
-    polls = [item("GET", f"/api/tech-spec/sessions/{sid}/status", tokens[(uid, "user")])
+    polls = [item("GET", f"/api/tech-spec/sessions/{sid}/status", tokens[(uid, Role.USER)])
              for sid, uid in chosen["sessions"]]
-    lists = [item("GET", "/api/sessions/", tokens[(uid, "user")]) for _, uid in chosen["sessions"]]
+    lists = [item("GET", "/api/sessions/", tokens[(uid, Role.USER)]) for _, uid in chosen["sessions"]]
     decisions = [
-        item("POST", f"/api/tech-spec/sessions/{sid}/decisions", tokens[(uid, "user")],
+        item("POST", f"/api/tech-spec/sessions/{sid}/decisions", tokens[(uid, Role.USER)],
              {"decisions": [{"research_id": str(rid), "selected_technology": option,
                              "reasoning": f"load-run {run_id}"}]})
         for rid, sid, uid, option in chosen["research"]
     ]
     messages = [
-        item("POST", f"/api/sessions/{sid}/conversations/", tokens[(uid, "agent")],
+        item("POST", f"/api/sessions/{sid}/conversations/", tokens[(uid, Role.AGENT)],
              {"role": "agent", "message": f"load-run {run_id}: progress note", "message_type": "text"})
         for sid, uid in chosen["sessions"]
     ]

@@ -55,7 +55,7 @@ class Command(BaseCommand):
             raise CommandError(f"--user-id {raw_user!r} is not a UUID, e.g. {uuid.uuid4()}.")
         lifetime = parse_ttl(options["ttl"])
 
-        signed = self._signed(user_id, options["role"], lifetime, options["private_key"], options["kid"])
+        signed = self._signed(user_id, Role(options["role"]), lifetime, options["private_key"], options["kid"])
 
         if options["json"]:
             payload = {"token": signed, "user_id": str(user_id), "role": options["role"],
@@ -64,7 +64,7 @@ class Command(BaseCommand):
         else:
             self.stdout.write(signed)
 
-    def _signed(self, user_id: uuid.UUID, role: str, ttl: timedelta, key_file: str | None, kid: str | None) -> str:
+    def _signed(self, user_id: uuid.UUID, role: Role, ttl: timedelta, key_file: str | None, kid: str | None) -> str:
         algorithm = settings.JWT_ALGORITHM
         if algorithm == "HS256":
             if key_file:
