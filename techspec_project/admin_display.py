@@ -1,7 +1,7 @@
 """How every admin list shows ids, states and dates: one look on every page.
 
 Neutral on purpose: both sessions_app and design_bridge admins use it, and
-design_bridge must not import sessions_app (docs/ARCHITECTURE.md).
+design_bridge must not import sessions_app (README "Layout"; tests/tooling/test_layering.py).
 """
 
 from __future__ import annotations

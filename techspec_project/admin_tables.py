@@ -2,7 +2,7 @@
 exact-id search, read-only admins.
 
 Neutral on purpose: both the sessions_app and design_bridge admins build on it, and
-design_bridge must not import sessions_app (docs/ARCHITECTURE.md, tests/tooling/test_layering.py).
+design_bridge must not import sessions_app (README "Layout"; tests/tooling/test_layering.py).
 """
 
 from __future__ import annotations

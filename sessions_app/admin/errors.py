@@ -116,7 +116,6 @@ class AgentErrorLogAdmin(ErrorTriageMixin, SessionLinkMixin, CsvExportMixin, Exa
     def stack_trace_block(self, obj):
         return stack_trace_html(obj.stack_trace)
 
-
     # --- actions -------------------------------------------------------------------
 
     def _set_recovered(self, request, queryset, recovered: bool) -> None:

@@ -9,13 +9,7 @@ list by query-string filters is the API's FilterSets' job (sessions_app/api/filt
 Import from here; docs/DOMAIN.md lists them all.
 """
 
-from sessions_app.selectors.conversations import (
-    ConversationPage,
-    conversation_list,
-    conversation_page,
-    decode_cursor,
-    encode_cursor,
-)
+from sessions_app.selectors.conversations import conversation_list
 from sessions_app.selectors.counts import (
     StatusStats,
     session_counts_by_design_job_status,
@@ -35,17 +29,13 @@ from sessions_app.selectors.sessions import (
 from sessions_app.selectors.trd import TRDComparison, trd_compare, trd_get, trd_versions
 
 __all__ = [
-    "ConversationPage",
     "LatestError",
     "SessionStatusSummary",
     "StatusStats",
     "TRDComparison",
     "conversation_list",
-    "conversation_page",
-    "decode_cursor",
     "design_job_detail",
     "design_job_list",
-    "encode_cursor",
     "error_log_get",
     "error_log_list",
     "research_list",

@@ -1,4 +1,4 @@
-"""Conversation pages, research and error-log reads, and lookups by a unique key.
+"""Conversations, research and error-log reads, and lookups by a unique key.
 (TRDs: test_trd_reads.py; Design Agent jobs: test_design_job_reads.py.)"""
 
 from __future__ import annotations
@@ -9,10 +9,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from sessions_app.errors import InvalidCursor, InvalidValue, SessionNotFound
+from sessions_app.errors import SessionNotFound
 from sessions_app.selectors import (
-    conversation_page,
-    encode_cursor,
+    conversation_list,
     error_log_list,
     research_list,
     session_error_list,
@@ -30,7 +29,8 @@ pytestmark = pytest.mark.django_db
 NOW = timezone.now()
 
 
-# --- conversation_page ------------------------------------------------------------------
+# --- conversation_list ------------------------------------------------------------------
+# The API pages it with DRF's cursor pages (tests/api/test_list_pages.py walks them).
 
 
 @pytest.fixture
@@ -39,77 +39,27 @@ def history():
     session = TechSpecSessionFactory()
     stamps = [NOW + timedelta(seconds=s) for s in (0, 1, 2, 2, 2, 3, 4)]
     messages = [TechConversationFactory(session=session, timestamp=t) for t in stamps]
+    TechConversationFactory()  # another session's message
     return session, sorted(messages, key=lambda m: (m.timestamp, m.pk))
 
 
-def all_pages(session, limit):
-    pages, after = [], None
-    while True:
-        page = conversation_page(session=session, after=after, limit=limit)
-        pages.append(page)
-        if page.next_cursor is None:
-            return pages
-        after = page.next_cursor
-
-
-def test_first_page_holds_the_oldest_messages_and_a_cursor(history):
+def test_a_conversation_lists_the_sessions_messages_oldest_first_ties_by_id(history):
     session, messages = history
-    page = conversation_page(session=session, limit=3)
-    assert page.items == messages[:3]
-    assert page.next_cursor is not None
-
-
-def test_following_cursors_visits_every_message_once_in_order(history):
-    session, messages = history
-    pages = all_pages(session, limit=2)
-    assert [m for page in pages for m in page.items] == messages
-    assert len(pages) == 4
-
-
-def test_the_last_page_has_no_cursor(history):
-    session, messages = history
-    page = conversation_page(session=session, limit=len(messages))
-    assert (len(page.items), page.next_cursor) == (len(messages), None)
-
-
-def test_a_timestamp_and_id_tuple_works_as_a_cursor(history):
-    session, messages = history
-    page = conversation_page(session=session, after=(messages[2].timestamp, messages[2].pk), limit=50)
-    assert page.items == messages[3:]
-
-
-def test_new_messages_do_not_shift_a_page_already_started(history):
-    session, messages = history
-    first = conversation_page(session=session, limit=3)
-    TechConversationFactory(session=session, timestamp=NOW - timedelta(days=1))  # an older, late arrival
-    second = conversation_page(session=session, after=first.next_cursor, limit=3)
-    assert second.items == messages[3:6]
-
-
-@pytest.mark.parametrize("cursor", ["garbage", encode_cursor(NOW, "x")[:-2] + "!!", ("yesterday", uuid.uuid4())])
-def test_a_cursor_the_service_did_not_issue_is_invalid(history, cursor):
-    with pytest.raises(InvalidCursor):
-        conversation_page(session=history[0], after=cursor)
-
-
-@pytest.mark.parametrize("limit", [0, 201])
-def test_a_limit_out_of_range_is_invalid(history, limit):
-    with pytest.raises(InvalidValue):
-        conversation_page(session=history[0], limit=limit)
+    assert list(conversation_list(session=session)) == messages
 
 
 def test_conversation_of_another_users_session_is_not_found(history):
     with pytest.raises(SessionNotFound):
-        conversation_page(session=session_get(session_id=history[0].pk, owner_id=uuid.uuid4()))
+        conversation_list(session=session_get(session_id=history[0].pk, owner_id=uuid.uuid4()))
 
 
 @pytest.mark.parametrize("rows", [3, 30])
-def test_a_page_takes_one_query_whatever_the_number_of_rows(rows, django_assert_num_queries):
+def test_a_conversation_page_takes_one_query_whatever_the_number_of_rows(rows, django_assert_num_queries):
     session = TechSpecSessionFactory()
     TechConversationFactory.create_batch(rows, session=session)
     with django_assert_num_queries(1):
-        page = conversation_page(session=session, limit=50)
-    assert len(page.items) == rows
+        page = list(conversation_list(session=session)[:50])
+    assert len(page) == rows
 
 
 # --- research_list ---------------------------------------------------------------------------

@@ -79,7 +79,3 @@ def big_trd_fields(revision: int = 0, target_bytes: int = TARGET_BYTES) -> dict:
                               "checks": [{"name": f"check_{n}", "passed": n % 7 != revision,
                                           "message": json.dumps({"n": n})} for n in range(12)]},
     }
-
-
-def size_of(fields: dict) -> int:
-    return sum(len(value.encode()) for value in fields.values() if isinstance(value, str))

@@ -46,8 +46,6 @@ def _rows(value) -> int:
     if hasattr(value, "status_code"):  # an HTTP response: rows of a list page, else one object
         data = getattr(value, "data", None)
         return len(data["results"]) if isinstance(data, dict) and "results" in data else 1
-    if hasattr(value, "items") and not isinstance(value, dict):  # ConversationPage
-        return len(value.items)
     if isinstance(value, dict | list | tuple):
         return len(value)
     return 1
@@ -56,10 +54,10 @@ def _rows(value) -> int:
 def _session_with_children(ctx):
     session = selectors.session_get(session_id=ctx.session_id)
     research = list(selectors.research_list(session=session))
-    page = selectors.conversation_page(session=session, limit=50)
+    page = list(selectors.conversation_list(session=session)[:50])
     trds = list(selectors.trd_versions(session=session))
     errors = list(selectors.session_error_list(session=session)[:50])
-    return [session, *research, *page.items, *trds, *errors]
+    return [session, *research, *page, *trds, *errors]
 
 
 def _filtered(filterset_class, data: dict, queryset):
@@ -132,7 +130,8 @@ PATTERNS: list[Pattern] = [
     ),
     Pattern(
         "conversation_page_50", 30, "list",
-        lambda c: selectors.conversation_page(session=selectors.session_get(session_id=c.session_id), limit=50),
+        # The API's first page: DRF's cursor pages read page_size + 1 rows to know whether a next page exists.
+        lambda c: list(selectors.conversation_list(session=selectors.session_get(session_id=c.session_id))[:51]),
     ),
     Pattern("counts_by_status", 50, "aggregate", lambda c: selectors.session_counts_by_status(), False),
     Pattern(
