@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Model, QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -106,6 +106,7 @@ class SessionChildViewSet(SessionScopedMixin, mixins.ListModelMixin, viewsets.Ge
         return Response(self.get_serializer(row).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema_view(create=extend_schema(request=s.ResearchInput, responses={201: s.ResearchOutput}))
 class ResearchViewSet(SessionChildViewSet):
     """Technology research of a session, oldest first."""
 
@@ -116,10 +117,6 @@ class ResearchViewSet(SessionChildViewSet):
     def session_queryset(self) -> QuerySet[TechResearch]:
         return selectors.research_list(session=self.session)
 
-    @extend_schema(request=s.ResearchInput, responses={201: s.ResearchOutput})
-    def create(self, request: Request, session_pk: str | None = None) -> Response:
-        return super().create(request, session_pk)
-
     def perform_write(self, data: dict[str, Any]) -> TechResearch:
         return services.research_record(
             session=self.session,
@@ -129,6 +126,7 @@ class ResearchViewSet(SessionChildViewSet):
         )
 
 
+@extend_schema_view(create=extend_schema(request=s.ConversationInput, responses={201: s.ConversationOutput}))
 class ConversationViewSet(SessionChildViewSet):
     """The conversation, oldest first, in cursor pages like every other list."""
 
@@ -138,10 +136,6 @@ class ConversationViewSet(SessionChildViewSet):
 
     def session_queryset(self) -> QuerySet[TechConversation]:
         return selectors.conversation_list(session=self.session)
-
-    @extend_schema(request=s.ConversationInput, responses={201: s.ConversationOutput})
-    def create(self, request: Request, session_pk: str | None = None) -> Response:
-        return super().create(request, session_pk)
 
     def perform_write(self, data: dict[str, Any]) -> TechConversation:
         return services.conversation_append(
