@@ -20,6 +20,7 @@ import pytest
 
 from techspec_project.database_url import server_url
 from tests.support.processes import free_port, stop_process
+from tooling.processes import wait_for_health
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -51,19 +52,8 @@ class Served:
         return {pid for (pid,) in rows}
 
 
-def _wait_for_health(served: Served, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if served.process.poll() is not None:
-            raise AssertionError(f"gunicorn exited:\n{served.log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(served.url + "/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.1)
-    raise AssertionError(f"gunicorn did not answer /health:\n{served.log.read_text()[-3000:]}")
+def _wait_for_health(served: Served) -> None:
+    wait_for_health(served.process, served.url + "/health", log_tail=lambda: served.log.read_text()[-3000:])
 
 
 @pytest.fixture(scope="module")

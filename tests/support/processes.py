@@ -5,10 +5,10 @@ from __future__ import annotations
 import socket
 import subprocess
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+
+from tooling.processes import stop_process, wait_for_health  # noqa: F401 - stop_process is re-exported for the tests
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,25 +32,8 @@ def free_port() -> int:
 
 
 def wait_until_up(server: LiveServer, deadline: float) -> None:
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise AssertionError(f"runserver exited: {server.log_tail()}")
-        try:
-            with urllib.request.urlopen(f"{server.url}/health", timeout=2):
-                return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.1)
-    raise AssertionError(f"runserver at {server.url} did not answer in time")
-
-
-def stop_process(process: subprocess.Popen, timeout: float = 10) -> None:
-    """SIGTERM, then SIGKILL if the process has not exited within `timeout` seconds."""
-    process.terminate()
-    try:
-        process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
+    wait_for_health(server.process, f"{server.url}/health", seconds=max(deadline - time.monotonic(), 0),
+                    log_tail=server.log_tail)
 
 
 def suite_database_url() -> str:

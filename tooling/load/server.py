@@ -10,9 +10,6 @@ import secrets
 import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,6 +18,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import CommandError
+
+from tooling.processes import ServerNotUp, stop_process, wait_for_health
 
 ROOT = Path(settings.BASE_DIR)
 SCRIPT = Path(__file__).with_name("load_mix.lua")
@@ -112,30 +111,13 @@ def gunicorn(env: dict[str, str], port: int, log: Path, *,
         server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF)], cwd=ROOT,
                                   env=env, stdout=log_file, stderr=subprocess.STDOUT)
     try:
-        _wait_until_up(server, port, log)
+        try:
+            wait_for_health(server, f"http://127.0.0.1:{port}/health", log_tail=lambda: log.read_text()[-3000:])
+        except ServerNotUp as exc:
+            raise CommandError(f"gunicorn: {exc}") from None
         yield server
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=stop_seconds)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
-
-
-def _wait_until_up(server: subprocess.Popen[bytes], port: int, log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise CommandError(f"gunicorn exited:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.2)
-    raise CommandError(f"gunicorn did not answer /health in 60 s:\n{log.read_text()[-3000:]}")
+        stop_process(server, timeout=stop_seconds)
 
 
 def run_wrk(wrk: str, port: int, data_file: Path, *, seconds: int, connections: int) -> dict[str, Any]:
