@@ -102,6 +102,8 @@ def test_debug_off_without_secret_key_stops_with_a_message():
 
 # --- With nothing set, the settings are production's (they fail closed) ----------------------
 
+SHELL_VARIABLES = {"TERM": "xterm", "SHELL": "/bin/bash", "PWD": str(ROOT), "SHLVL": "1", "LANG": "C.UTF-8"}
+
 
 @pytest.mark.parametrize("command", [
     ["check"], ["migrate", "--noinput"], ["runserver", "127.0.0.1:8799"], ["seed_data", "--sessions", "1"],
@@ -109,7 +111,10 @@ def test_debug_off_without_secret_key_stops_with_a_message():
 ], ids=lambda command: command[0])
 def test_with_nothing_set_a_command_refuses_to_start_without_a_secret_key_and_says_what_to_set(command):
     # runserver as typed by hand, with its autoreloader: it must stop, not serve (the timeout would fail it).
-    result = manage_with_nothing_set(*command, timeout=60)
+    # A shell's own variables beside ours: with them, Django's command loader used to swallow the settings
+    # error for makemigrations and die later with an AppRegistryNotReady traceback (manage.py loads the
+    # settings first now).
+    result = manage_with_nothing_set(*command, timeout=60, **SHELL_VARIABLES)
 
     assert result.returncode == 2, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
