@@ -6,3 +6,7 @@ class SessionsAppConfig(AppConfig):
 
     name = "sessions_app"
     verbose_name = "Tech Spec sessions"
+
+    def ready(self) -> None:
+        # Registers the SECRET_KEY deploy check (techspec_project is a package, not an app).
+        from techspec_project import secret_key  # noqa: F401

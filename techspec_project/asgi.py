@@ -13,6 +13,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "techspec_project.settings")
 # Django is set up before anything imports models.
 django_application = get_asgi_application()
 
+from techspec_project.secret_key import require_secret_key  # noqa: E402 - the settings must be loaded first
+
+require_secret_key()  # uvicorn refuses to serve without one (DEBUG off)
+
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 

@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import Any
 
 import jwt
+from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from rest_framework_simplejwt import settings as simplejwt_settings
@@ -28,6 +29,7 @@ from rest_framework_simplejwt.backends import TokenBackend
 from rest_framework_simplejwt.tokens import AccessToken
 
 from sessions_app.roles import Role
+from techspec_project.secret_key import MISSING_SECRET_KEY
 
 JWKS_TIMEOUT_SECONDS = 5  # a slow key server must not hold API requests for PyJWT's default 30 s
 JWKS_CACHE_SECONDS = 300  # the key set is fetched again after this long
@@ -36,13 +38,21 @@ JWKS_CACHE_SECONDS = 300  # the key set is fetched again after this long
 JWKS_REFETCH_COOLDOWN_SECONDS = 30
 
 
+def _shared_secret(api_settings: Any) -> str:
+    """The HS256 key; an empty one (DEBUG off, no SECRET_KEY) would sign tokens anyone can forge."""
+    key: str = api_settings.SIGNING_KEY
+    if not key:
+        raise ImproperlyConfigured(f"JWT_SIGNING_KEY (by default SECRET_KEY) is empty. {MISSING_SECRET_KEY}")
+    return key
+
+
 @lru_cache(maxsize=1)
 def token_backend() -> TokenBackend:
     """The backend that verifies API tokens, from SIMPLE_JWT (built from the JWT_* settings)."""
     api_settings = simplejwt_settings.api_settings  # replaced, not updated, when SIMPLE_JWT changes
     backend = TokenBackend(
         api_settings.ALGORITHM,
-        api_settings.SIGNING_KEY,
+        _shared_secret(api_settings) if api_settings.ALGORITHM.startswith("HS") else api_settings.SIGNING_KEY,
         api_settings.VERIFYING_KEY,
         api_settings.AUDIENCE,
         api_settings.ISSUER,
@@ -71,7 +81,7 @@ def token_sign(payload: dict[str, Any], *, private_key: str | None = None, kid: 
     if api_settings.ISSUER is not None:
         claims["iss"] = api_settings.ISSUER
     if algorithm.startswith("HS"):
-        key = api_settings.SIGNING_KEY
+        key = _shared_secret(api_settings)
     elif private_key:
         key = private_key
     else:

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 from techspec_project.settings.environment import DEBUG, env
-from techspec_project.settings.security import SECRET_KEY
+from techspec_project.settings.security import SECRET_KEY, SECRET_KEY_CONFIGURED
 
 API_USER_RATE = env.str("API_USER_RATE", default="100/min")
 API_GLOBAL_RATE = env.str("API_GLOBAL_RATE", default="1000/min")
@@ -77,7 +77,8 @@ if JWT_PUBLIC_KEY_FILE:
 
 SIMPLE_JWT = {
     "ALGORITHM": JWT_ALGORITHM,
-    "SIGNING_KEY": env.str("JWT_SIGNING_KEY", default=SECRET_KEY),
+    # Never the throwaway key: token signing refuses an empty one (token_keys._shared_secret).
+    "SIGNING_KEY": env.str("JWT_SIGNING_KEY", default=SECRET_KEY if SECRET_KEY_CONFIGURED else ""),
     "VERIFYING_KEY": JWT_PUBLIC_KEY,
     "JWK_URL": JWT_JWKS_URL or None,
     "ISSUER": JWT_ISSUER,

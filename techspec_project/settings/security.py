@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
-
-from django.core.exceptions import ImproperlyConfigured
 
 from techspec_project.settings.environment import DEBUG, env
 
 # Only ever used on a developer's machine; never valid with DEBUG off.
 _DEVELOPMENT_SECRET_KEY = "insecure-local-development-key-do-not-deploy"
-SECRET_KEY = env.str("SECRET_KEY", default=_DEVELOPMENT_SECRET_KEY if DEBUG else "")
-if not SECRET_KEY:
-    # manage.py prints this without a traceback; it names both ways out.
-    raise ImproperlyConfigured(
-        "SECRET_KEY is required when DEBUG is off (the default: settings are production's unless "
-        "development is turned on). In production set SECRET_KEY in the environment or in .env, for example "
-        "SECRET_KEY=$(python -c 'import secrets; print(secrets.token_urlsafe(50))'). For development run "
-        "`make run` (or `make db`, `make test`), or set DEBUG=true for a command you run by hand."
-    )
+# With DEBUG off and nothing set, serving and token signing refuse to start (techspec_project/
+# secret_key.py), while commands that use no key (makemigrations --check, showmigrations) still run.
+# They get a throwaway key rather than an empty one: simplejwt reads SECRET_KEY when imported, and
+# nothing signed with a per-process random key outlives the process.
+_SECRET_KEY_SET = env.str("SECRET_KEY", default="")  # SECRET_KEY= (empty) counts as unset
+SECRET_KEY_CONFIGURED = DEBUG or bool(_SECRET_KEY_SET)
+SECRET_KEY = _SECRET_KEY_SET or (_DEVELOPMENT_SECRET_KEY if DEBUG else secrets.token_urlsafe(50))
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 INTERNAL_IPS = ["127.0.0.1"]

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from techspec_project.database_url import server_url
-from tests.support.bare_process import manage_with_nothing_set, settings_with_nothing_set
+from tests.support.bare_process import manage_with_nothing_set, python_with_nothing_set, settings_with_nothing_set
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -95,7 +95,7 @@ def test_statement_timeout_and_pool_follow_their_variables():
 
 
 def test_debug_off_without_secret_key_stops_with_a_message():
-    result = _manage("check", DEBUG="false")
+    result = _manage("check", "--deploy", DEBUG="false")
     assert result.returncode != 0
     assert "SECRET_KEY is required" in result.stderr
 
@@ -105,23 +105,48 @@ def test_debug_off_without_secret_key_stops_with_a_message():
 SHELL_VARIABLES = {"TERM": "xterm", "SHELL": "/bin/bash", "PWD": str(ROOT), "SHLVL": "1", "LANG": "C.UTF-8"}
 
 
-@pytest.mark.parametrize("command", [
-    ["check"], ["migrate", "--noinput"], ["runserver", "127.0.0.1:8799"], ["seed_data", "--sessions", "1"],
-    ["makemigrations", "--check", "--dry-run"],
-], ids=lambda command: command[0])
-def test_with_nothing_set_a_command_refuses_to_start_without_a_secret_key_and_says_what_to_set(command):
-    # runserver as typed by hand, with its autoreloader: it must stop, not serve (the timeout would fail it).
-    # A shell's own variables beside ours: with them, Django's command loader used to swallow the settings
-    # error for makemigrations and die later with an AppRegistryNotReady traceback (manage.py loads the
-    # settings first now).
-    result = manage_with_nothing_set(*command, timeout=60, **SHELL_VARIABLES)
+def assert_says_what_to_set(stderr: str) -> None:
+    assert "SECRET_KEY is required when DEBUG is off" in stderr
+    # Both ways out: production's variable, and how development is turned on.
+    assert "SECRET_KEY=$(python -c" in stderr
+    assert "make run" in stderr and "DEBUG=true" in stderr
+
+
+@pytest.mark.parametrize("entry_point", ["techspec_project.wsgi", "techspec_project.asgi"])
+def test_with_nothing_set_no_server_starts_without_a_secret_key(entry_point):
+    # gunicorn, uvicorn and runserver all load the application from these modules.
+    result = python_with_nothing_set("-c", f"import {entry_point}", timeout=60, **SHELL_VARIABLES)
+
+    assert result.returncode != 0, result.stdout + result.stderr
+    assert_says_what_to_set(result.stderr)
+
+
+def test_with_nothing_set_check_deploy_names_the_missing_secret_key():
+    result = manage_with_nothing_set("check", "--deploy", timeout=60, **SHELL_VARIABLES)
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "techspec.E001" in result.stderr
+    assert_says_what_to_set(result.stderr)
+
+
+def test_with_nothing_set_no_token_is_signed_with_a_throwaway_key():
+    result = manage_with_nothing_set("issue_token", timeout=60, **SHELL_VARIABLES)
 
     assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    assert "JWT_SIGNING_KEY (by default SECRET_KEY) is empty" in result.stderr
+    assert_says_what_to_set(result.stderr)
+
+
+def test_with_nothing_set_a_command_that_uses_no_key_still_runs():
+    # CI and deploy scripts run `makemigrations --check` without the production secret. A shell's own
+    # variables beside ours: with them Django's command loader once swallowed a settings error here and
+    # died with an AppRegistryNotReady traceback (manage.py loads the settings first).
+    result = manage_with_nothing_set("makemigrations", "--check", "--dry-run", timeout=60, **SHELL_VARIABLES)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
     assert "Traceback" not in result.stderr
-    assert "SECRET_KEY is required when DEBUG is off" in result.stderr
-    # Both ways out: production's variable, and how development is turned on.
-    assert "SECRET_KEY=$(python -c" in result.stderr
-    assert "make run" in result.stderr and "DEBUG=true" in result.stderr
 
 
 def test_with_only_a_secret_key_set_debug_bootstrap_and_the_toolbar_are_off():

@@ -51,9 +51,12 @@ def test_embedded_server_folder_that_is_a_file_is_refused_clearly(tmp_path):
 
 @pytest.mark.slow
 def test_secret_key_is_required_when_debug_is_off():
-    result = manage("check", DEBUG="false", SECRET_KEY="", DATABASE_URL="postgresql://nobody@127.0.0.1:1/x")
+    # An empty SECRET_KEY counts as none: the production checklist names it (servers refuse to start,
+    # tests/serving/test_deploy_check.py).
+    result = manage("check", "--deploy", DEBUG="false", SECRET_KEY="", DATABASE_URL="postgresql://nobody@127.0.0.1:1/x")
 
-    assert result.returncode == 2
+    assert result.returncode == 1
+    assert "techspec.E001" in result.stderr
     assert "SECRET_KEY is required when DEBUG is off" in result.stderr
     assert "Traceback" not in result.stderr
 

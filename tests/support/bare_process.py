@@ -32,11 +32,16 @@ print(json.dumps({
 """
 
 
-def manage_with_nothing_set(*args: str, timeout: float = 120, **env: str) -> subprocess.CompletedProcess:
-    """`manage.py *args` with PATH, HOME and the database's location only, plus `env`."""
+def python_with_nothing_set(*args: str, timeout: float = 120, **env: str) -> subprocess.CompletedProcess:
+    """`python *args` in the project with PATH, HOME and the database's location only, plus `env`."""
     bare = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/"), "DATABASE_URL": NOWHERE}
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env={**bare, **env},
+    return subprocess.run([sys.executable, *args], cwd=ROOT, env={**bare, **env},
                           capture_output=True, text=True, timeout=timeout)
+
+
+def manage_with_nothing_set(*args: str, timeout: float = 120, **env: str) -> subprocess.CompletedProcess:
+    """`manage.py *args` with nothing set but `env` (python_with_nothing_set)."""
+    return python_with_nothing_set("manage.py", *args, timeout=timeout, **env)
 
 
 def settings_with_nothing_set(**env: str) -> dict:
